@@ -1,0 +1,51 @@
+"""Test-wide set-up: which database runs the suite, and access to the real services.
+
+Tests use real services. Outside CI a missing service skips the tests that need it; under
+``CI=true`` it fails them, so a broken CI machine never passes by skipping.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.conf import settings
+
+pytest_plugins = ["oltflow.simulator.pytest_plugin"]
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    db = settings.DATABASES["default"]
+    where = db["NAME"] if "sqlite" in db["ENGINE"] else f"{db.get('HOST')}:{db.get('PORT')}"
+    return f"oltflow database: {db['ENGINE'].rsplit('.', 1)[-1]} {where}"
+
+
+def require_service(name: str, reason: str) -> None:
+    """Fail under CI, skip elsewhere: the test cannot run without this service."""
+    message = f"{name} is not available: {reason}"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def require_postgresql() -> None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        require_service("PostgreSQL", "set OLTFLOW_DATABASE_URL (./dev test does when it runs)")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """A Redis database for broker tests, flushed before use."""
+    import redis
+
+    url = os.environ.get("OLTFLOW_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        require_service("Redis", f"{url}: {exc}")
+    finally:
+        client.close()
+    return url

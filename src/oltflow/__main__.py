@@ -1,0 +1,3 @@
+from oltflow.cli import main
+
+main()
