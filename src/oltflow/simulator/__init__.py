@@ -1,0 +1,1 @@
+"""Simulated GPON OLTs for tests, demos and benchmarks (plain Python, no Django)."""
