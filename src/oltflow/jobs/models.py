@@ -75,7 +75,15 @@ class SnmpJobHost(models.Model):
 class Execution(models.Model):
     """One run of a job on an OLT. At most one per OLT is PENDING or RUNNING (invariant 1)."""
 
-    job_host = models.ForeignKey(SnmpJobHost, on_delete=models.CASCADE, related_name="executions")
+    # SET_NULL: removing a job host (unapplying a template, deleting a node) keeps its executions
+    # as history, and an execution still running keeps its row so it can end normally.
+    job_host = models.ForeignKey(
+        SnmpJobHost,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="executions",
+    )
     olt = models.ForeignKey(Olt, on_delete=models.CASCADE, related_name="executions")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     status = models.CharField(
