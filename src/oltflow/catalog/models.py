@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from oltflow.catalog.choices import IndexMode, Kind, Runner, Transform
-from oltflow.catalog.validators import validate_dotted_oid
+from oltflow.catalog.validators import validate_dotted_oid, validate_index_suffix
 
 if TYPE_CHECKING:
     from oltflow.snmp.index import IndexLayout
@@ -158,12 +158,33 @@ class Oid(models.Model):
         related_name="oids",
         help_text=_("Overrides the model's formula for this table family."),
     )
+    index_suffix = models.CharField(
+        _("index suffix"),
+        max_length=32,
+        blank=True,
+        validators=[validate_index_suffix],
+        help_text=_(
+            "Appended to an ONU's row index when the table has more index parts, e.g. 1 for "
+            "ZTE tables indexed by <ifIndex>.<ONU id>.<ANI port>."
+        ),
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
         ordering = ["brand__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["brand", "model", "oid"], name="oid_unique_per_model"),
+            models.UniqueConstraint(
+                fields=["brand", "model", "oid"],
+                condition=models.Q(model__isnull=False),
+                name="oid_unique_per_model",
+                violation_error_message=_("This model already has an entry for this OID."),
+            ),
+            models.UniqueConstraint(
+                fields=["brand", "oid"],
+                condition=models.Q(model__isnull=True),
+                name="oid_unique_per_brand",
+                violation_error_message=_("This brand already has an entry for this OID."),
+            ),
         ]
         verbose_name = _("OID")
         verbose_name_plural = _("OIDs")
@@ -178,6 +199,8 @@ class Oid(models.Model):
         errors = {}
         if self.model_id and self.brand_id and self.model.brand_id != self.brand_id:
             errors["model"] = _("The model belongs to another brand.")
+        if self.index_formula_id and self.brand_id and self.index_formula.brand_id != self.brand_id:
+            errors["index_formula"] = _("The formula belongs to another brand.")
         if self.kind == Kind.GET and not self.target_field:
             errors["target_field"] = _("A get OID must name the ONU field it fills.")
         if not isinstance(self.transform_params, dict):
@@ -263,3 +286,21 @@ class TaskTemplate(models.Model):
     @property
     def kind(self) -> str:
         return self.function.kind
+
+    def clean(self) -> None:
+        # One enabled default per kind: nodes without a task template must find exactly one.
+        if not (self.is_default and self.enabled and self.function_id):
+            return
+        others = TaskTemplate.objects.filter(
+            is_default=True, enabled=True, function__kind=self.function.kind
+        ).exclude(pk=self.pk)
+        other = others.first()
+        if other is not None:
+            raise ValidationError(
+                {
+                    "is_default": _(
+                        "Task template %(name)r is already the default for %(kind)s OIDs."
+                    )
+                    % {"name": other.name, "kind": self.function.kind}
+                }
+            )
