@@ -75,6 +75,19 @@ class NodeFields(models.Model):
         errors = {}
         if not isinstance(self.parameters, dict):
             errors["parameters"] = _("Parameters must be a JSON object.")
+        if self.key:
+            holders = self._same_key()
+            if holders is not None and holders.exclude(pk=self.pk).exists():
+                errors["key"] = _("Key %(key)r is already used by another node of %(scope)s.") % {
+                    "key": self.key,
+                    "scope": self._key_scope(),
+                }
+        if self.oid_id and self.task_template_id:
+            function_kind = self.task_template.function.kind
+            if function_kind != self.oid.kind:
+                errors["task_template"] = _(
+                    "Task template %(name)r runs %(runs)s work, but the OID is a %(kind)s OID."
+                ) % {"name": self.task_template.name, "runs": function_kind, "kind": self.oid.kind}
         run_after = getattr(self, "run_after", None)
         if run_after is not None:
             if run_after.pk is not None and run_after.pk == self.pk:
@@ -86,6 +99,13 @@ class NodeFields(models.Model):
 
     @staticmethod
     def _owner_id(node: NodeFields) -> int | None:
+        raise NotImplementedError
+
+    def _same_key(self) -> models.QuerySet | None:
+        """Nodes whose key must differ from this one's (None when the scope is not known yet)."""
+        raise NotImplementedError
+
+    def _key_scope(self) -> str:
         raise NotImplementedError
 
 
@@ -112,6 +132,14 @@ class WorkflowTemplateNode(NodeFields):
     @staticmethod
     def _owner_id(node: NodeFields) -> int | None:
         return node.template_id
+
+    def _same_key(self) -> models.QuerySet | None:
+        if not self.template_id:
+            return None
+        return WorkflowTemplateNode.objects.filter(template_id=self.template_id, key=self.key)
+
+    def _key_scope(self) -> str:
+        return _("template %(name)r") % {"name": self.template.name}
 
 
 class OltWorkflow(models.Model):
@@ -171,3 +199,12 @@ class WorkflowNode(NodeFields):
     @staticmethod
     def _owner_id(node: NodeFields) -> int | None:
         return node.workflow_id
+
+    def _same_key(self) -> models.QuerySet | None:
+        # One key per OLT, across its workflows: a key names one piece of work on the OLT.
+        if not self.workflow_id:
+            return None
+        return WorkflowNode.objects.filter(workflow__olt_id=self.workflow.olt_id, key=self.key)
+
+    def _key_scope(self) -> str:
+        return _("OLT %(name)r") % {"name": self.workflow.olt.name}

@@ -1,0 +1,229 @@
+"""Services of the jobs app.
+
+Compiling: a WorkflowNode becomes one SnmpJob (its effective priority, interval, task template
+and switch) and one SnmpJobHost (when it next runs on its OLT). The scheduler reads only these
+rows, so every configuration change reaches it by recompiling the nodes it touches.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+
+from oltflow.catalog.models import TaskTemplate
+from oltflow.coordinator.policy import effective_priority, first_run_at
+from oltflow.jobs.models import SnmpJob, SnmpJobHost
+from oltflow.workflows.errors import WorkflowError
+from oltflow.workflows.models import NodeFields, WorkflowNode
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CompiledNode:
+    """What compiling one node did: its job and host, and whether anything was written."""
+
+    job: SnmpJob
+    host: SnmpJobHost
+    created: bool
+    changed: bool
+
+
+class TaskTemplateResolver:
+    """Finds the task template of a node: its own, else the enabled default of the OID's kind.
+
+    One resolver can serve many nodes; it remembers the defaults it has looked up.
+    """
+
+    def __init__(self) -> None:
+        self._defaults: dict[str, TaskTemplate] = {}
+
+    def resolve(self, node: NodeFields) -> TaskTemplate:
+        """The task template ``node`` (a template node or an OLT node) runs with."""
+        oid = node.oid
+        if node.task_template_id:
+            task_template = node.task_template
+            if task_template.function.kind != oid.kind:
+                raise WorkflowError(
+                    f"Node {node.key!r}: task template {task_template.name!r} runs "
+                    f"{task_template.function.kind} work, but OID {oid.name!r} ({oid.oid}) is a "
+                    f"{oid.kind} OID."
+                )
+            return task_template
+        if oid.kind not in self._defaults:
+            self._defaults[oid.kind] = self._default_for(oid.kind, node)
+        return self._defaults[oid.kind]
+
+    @staticmethod
+    def _default_for(kind: str, node: NodeFields) -> TaskTemplate:
+        candidates = list(
+            TaskTemplate.objects.select_related("function").filter(
+                is_default=True, enabled=True, function__kind=kind
+            )
+        )
+        oid = node.oid
+        if not candidates:
+            raise WorkflowError(
+                f"No enabled default task template for {kind} OIDs: OID {oid.name!r} ({oid.oid}) "
+                f"of node {node.key!r} needs one. Mark a {kind} task template as the default, or "
+                f"give the node its own task template."
+            )
+        if len(candidates) > 1:
+            names = ", ".join(repr(t.name) for t in candidates)
+            raise WorkflowError(
+                f"More than one enabled default task template for {kind} OIDs ({names}); "
+                f"keep one default per kind."
+            )
+        return candidates[0]
+
+
+def node_enabled(node: WorkflowNode) -> bool:
+    """A node runs only when it, its workflow, its template (if any) and its OLT are enabled."""
+    workflow = node.workflow
+    template = workflow.template
+    return (
+        node.enabled
+        and workflow.enabled
+        and workflow.olt.enabled
+        and (template is None or template.enabled)
+    )
+
+
+def compile_node(
+    node: WorkflowNode, *, now: datetime, resolver: TaskTemplateResolver | None = None
+) -> CompiledNode:
+    """Create or update the SnmpJob and SnmpJobHost of ``node``; write only what changed.
+
+    A new host gets its first run on the kind's grid (``first_run_at``); a chained node
+    (``run_after`` set) gets none, the coordinator makes it due when its master finishes. An
+    interval or kind change moves ``next_run_at`` to the new grid, so does leaving a chain, and
+    so does re-enabling a host whose next run lies in the past (time that passed while it was
+    off is not counted as missed). Compiling an unchanged node writes nothing.
+
+    Raises WorkflowError when no task template fits the node, or when its master node has no
+    job yet (compile masters first).
+    """
+    resolver = resolver or TaskTemplateResolver()
+    olt = node.workflow.olt
+    kind = node.oid.kind
+    task_template = resolver.resolve(node)
+    master_job = None
+    if node.run_after_id:
+        master_job = SnmpJob.objects.filter(node_id=node.run_after_id).first()
+        if master_job is None:
+            raise WorkflowError(
+                f"Node {node.key!r} on OLT {olt.name!r} runs after node {node.run_after.key!r}, "
+                f"which has no job yet."
+            )
+    enabled = node_enabled(node) and task_template.enabled
+    wanted = {
+        "name": node.name,
+        "kind": kind,
+        "task_template_id": task_template.pk,
+        "interval_seconds": node.interval_seconds,
+        "priority": effective_priority(kind, node.priority),
+        "run_after_id": master_job.pk if master_job else None,
+        "enabled": enabled,
+    }
+
+    with transaction.atomic():
+        # The job: one per node.
+        job = SnmpJob.objects.select_for_update().filter(node=node).first()
+        job_created = job is None
+        if job is None:
+            job = SnmpJob.objects.create(node=node, **wanted)
+            old_interval = old_kind = None
+            job_changed = True
+        else:
+            old_interval, old_kind = job.interval_seconds, job.kind
+            job_changed = _assign(job, wanted)
+
+        # The host: one per job, on the node's OLT.
+        SnmpJobHost.objects.filter(job=job).exclude(olt=olt).delete()
+        host = SnmpJobHost.objects.select_for_update().filter(job=job, olt=olt).first()
+        host_created = host is None
+        offset = settings.OLTFLOW["OFFSETS"].get(kind, 0)
+        if host is None:
+            next_run_at = None if master_job else first_run_at(now, node.interval_seconds, offset)
+            host = SnmpJobHost.objects.create(
+                job=job, olt=olt, enabled=enabled, next_run_at=next_run_at
+            )
+            host_changed = True
+        else:
+            host_changed = _assign(
+                host,
+                {
+                    "enabled": enabled,
+                    "next_run_at": _next_run_at(
+                        host,
+                        chained=master_job is not None,
+                        regrid=old_interval != node.interval_seconds or old_kind != kind,
+                        enabled=enabled,
+                        now=now,
+                        interval=node.interval_seconds,
+                        offset=offset,
+                    ),
+                },
+            )
+
+    if job_created or host_created:
+        logger.info(
+            "Compiled node %s (%s) on OLT %s into job %s, next run %s",
+            node.pk,
+            node.key,
+            olt.pk,
+            job.pk,
+            host.next_run_at,
+        )
+    elif job_changed or host_changed:
+        logger.info(
+            "Recompiled node %s (%s) on OLT %s: job %s, enabled %s, next run %s",
+            node.pk,
+            node.key,
+            olt.pk,
+            job.pk,
+            host.enabled,
+            host.next_run_at,
+        )
+    return CompiledNode(
+        job=job,
+        host=host,
+        created=job_created or host_created,
+        changed=job_created or host_created or job_changed or host_changed,
+    )
+
+
+def _next_run_at(
+    host: SnmpJobHost,
+    *,
+    chained: bool,
+    regrid: bool,
+    enabled: bool,
+    now: datetime,
+    interval: int,
+    offset: int,
+) -> datetime | None:
+    # CHAINED: waits for its master.
+    if chained:
+        return None
+    # LEFT A CHAIN, OR NEW INTERVAL OR KIND: start again on the new grid.
+    if host.next_run_at is None or regrid:
+        return first_run_at(now, interval, offset)
+    # RE-ENABLED WITH A STALE DATE: the time it was off is not a missed run.
+    if enabled and not host.enabled and host.next_run_at < now:
+        return first_run_at(now, interval, offset)
+    return host.next_run_at
+
+
+def _assign(obj: SnmpJob | SnmpJobHost, values: dict[str, object]) -> bool:
+    """Set the fields that differ and save only those; return whether anything was saved."""
+    changed = [name for name, value in values.items() if getattr(obj, name) != value]
+    for name in changed:
+        setattr(obj, name, values[name])
+    if changed:
+        obj.save(update_fields=changed)
+    return bool(changed)
