@@ -1,0 +1,81 @@
+"""Template filters of the dashboard: labels for coded values and compact number formats."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+QUEUE_REASONS = {
+    "next": _("next to run"),
+    "olt_busy": _("OLT busy"),
+    "saturated": _("kind at capacity"),
+    "min_gap": _("minimum gap since its last run"),
+    "chained": _("waits for the node it runs after"),
+    "retry_wait": _("waiting to retry"),
+}
+
+OLT_STATES = {
+    "running": _("running"),
+    "idle": _("idle"),
+    "unreachable": _("unreachable"),
+    "disabled": _("disabled"),
+}
+
+
+@register.filter
+def queue_reason(code: str) -> str:
+    return QUEUE_REASONS.get(code, code)
+
+
+@register.filter
+def olt_state(code: str) -> str:
+    return OLT_STATES.get(code, code)
+
+
+@register.filter
+def seconds(value: float | None) -> str:
+    """A duration in seconds, e.g. ``0.42 s``, ``12.3 s`` or ``4 min 05 s``."""
+    if value is None:
+        return ""
+    if value < 10:
+        return f"{value:.2f} s"
+    if value < 120:
+        return f"{value:.1f} s"
+    minutes, rest = divmod(int(round(value)), 60)
+    return f"{minutes} min {rest:02d} s"
+
+
+@register.filter
+def summary_items(summary: Any) -> list[tuple[str, Any]]:
+    """The scalar entries of an execution summary, in key order."""
+    if not isinstance(summary, dict):
+        return []
+    return [(k, v) for k, v in sorted(summary.items()) if not isinstance(v, dict | list)]
+
+
+@register.filter
+def dbm(value: float | None) -> str:
+    return "" if value is None else f"{value:.2f}"
+
+
+@register.simple_tag
+def admin_change_url(obj: Any) -> str:
+    """The admin page of ``obj``, or "" when its model is not registered in the admin."""
+    meta = obj._meta
+    try:
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@register.simple_tag
+def admin_add_url(app_label: str, model_name: str) -> str:
+    try:
+        return reverse(f"admin:{app_label}_{model_name}_add")
+    except NoReverseMatch:
+        return ""
