@@ -112,6 +112,23 @@ OLTFLOW = {
         "get_retry": config.env_int("OLTFLOW_CONCURRENCY_GET_RETRY", 2, minimum=1),
     },
     "ABSENT_AFTER_MISSES": config.env_int("OLTFLOW_ABSENT_AFTER_MISSES", 3, minimum=1),
+    # Workers beat every HEARTBEAT_SECONDS; the reaper ends a RUNNING execution whose beat is
+    # older than HEARTBEAT_TIMEOUT_SECONDS or that outlived its time limit plus the grace, and
+    # sends a PENDING one again when no worker took it within DISPATCH_TIMEOUT_SECONDS (at most
+    # REDISPATCHES times, then it ends it). Celery kills a task at its limit plus the grace.
+    "HEARTBEAT_SECONDS": config.env_float("OLTFLOW_HEARTBEAT_SECONDS", 5.0, minimum=0.05),
+    "HEARTBEAT_TIMEOUT_SECONDS": config.env_float(
+        "OLTFLOW_HEARTBEAT_TIMEOUT_SECONDS", 30.0, minimum=0.1
+    ),
+    "DISPATCH_TIMEOUT_SECONDS": config.env_float(
+        "OLTFLOW_DISPATCH_TIMEOUT_SECONDS", 60.0, minimum=0.1
+    ),
+    "REDISPATCHES": config.env_int("OLTFLOW_REDISPATCHES", 1, minimum=0),
+    "TIME_LIMIT_GRACE_SECONDS": config.env_float(
+        "OLTFLOW_TIME_LIMIT_GRACE_SECONDS", 15.0, minimum=0
+    ),
+    # How long `oltflow run` (and `up`) waits for running executions when asked to stop.
+    "STOP_TIMEOUT_SECONDS": config.env_float("OLTFLOW_STOP_TIMEOUT_SECONDS", 30.0, minimum=0),
 }
 
 REST_FRAMEWORK = {

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from typing import Any
+
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from oltflow.catalog.choices import Kind
 from oltflow.catalog.models import TaskTemplate
 from oltflow.inventory.models import Olt
-from oltflow.jobs.choices import ACTIVE_STATUSES, ExecutionStatus
+from oltflow.jobs.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, ExecutionStatus
 from oltflow.workflows.models import WorkflowNode
 
 
@@ -58,18 +62,58 @@ class SnmpJobHost(models.Model):
     missed_runs = models.PositiveIntegerField(
         _("missed runs"), default=0, help_text=_("Grid periods skipped because the job was late.")
     )
+    last_claimed_at = models.DateTimeField(
+        _("last claimed"),
+        null=True,
+        blank=True,
+        help_text=_("When the coordinator last created an execution for it (minimum gap)."),
+    )
+    run_requested_at = models.DateTimeField(
+        _("run requested"),
+        null=True,
+        blank=True,
+        help_text=_("Set by 'run now': due at once and first on its OLT until claimed."),
+    )
 
     class Meta:
         ordering = ["olt", "job"]
         constraints = [
             models.UniqueConstraint(fields=["job", "olt"], name="job_host_unique_per_olt")
         ]
-        indexes = [models.Index(fields=["enabled", "next_run_at"], name="job_host_due")]
+        indexes = [
+            models.Index(fields=["enabled", "next_run_at"], name="job_host_due"),
+            # Few rows have these set; the claim's due test reads them through these indexes.
+            models.Index(
+                fields=["retry_at"],
+                condition=models.Q(retry_at__isnull=False),
+                name="job_host_retry",
+            ),
+            models.Index(
+                fields=["run_requested_at"],
+                condition=models.Q(run_requested_at__isnull=False),
+                name="job_host_requested",
+            ),
+        ]
         verbose_name = _("job host")
         verbose_name_plural = _("job hosts")
 
     def __str__(self) -> str:
         return f"{self.job.name} @ {self.olt.name}"
+
+    def record_success(self, now: datetime) -> None:
+        """The last execution succeeded: failures are reset and no retry is pending."""
+        SnmpJobHost.objects.filter(pk=self.pk).update(
+            last_success_at=now, consecutive_failures=0, retry_at=None, retry_attempt=0
+        )
+
+    def record_failure(self, now: datetime, *, retry_at: datetime | None, attempt: int) -> None:
+        """The last execution failed; ``retry_at`` (or None) schedules attempt ``attempt``."""
+        SnmpJobHost.objects.filter(pk=self.pk).update(
+            last_failure_at=now,
+            consecutive_failures=F("consecutive_failures") + 1,
+            retry_at=retry_at,
+            retry_attempt=attempt if retry_at is not None else 0,
+        )
 
 
 class Execution(models.Model):
@@ -96,11 +140,21 @@ class Execution(models.Model):
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
+    deadline_at = models.DateTimeField(
+        _("deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Start plus time limit plus grace: the reaper ends it after this."),
+    )
     duration_seconds = models.FloatField(_("duration (s)"), null=True, blank=True)
     time_limit_seconds = models.PositiveIntegerField(_("time limit (s)"), default=600)
     worker = models.CharField(_("worker"), max_length=128, blank=True)
     error = models.TextField(_("error"), blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched"), null=True, blank=True)
+    dispatch_count = models.PositiveSmallIntegerField(
+        _("dispatches"), default=0, help_text=_("Times it was handed to the executor.")
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -124,3 +178,70 @@ class Execution(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+    # Transitions. Each one is a single conditional UPDATE, so a worker, the reaper and a
+    # duplicate delivery racing on one row agree on who made the change: the one that matched.
+
+    def start(self, worker: str, now: datetime, *, grace_seconds: float = 0) -> bool:
+        """PENDING -> RUNNING. False when the row is no longer PENDING (duplicate delivery).
+
+        Sets ``deadline_at`` to ``now`` plus the time limit plus ``grace_seconds``.
+        """
+        deadline = now + timedelta(seconds=self.time_limit_seconds + grace_seconds)
+        changed = Execution.objects.filter(pk=self.pk, status=ExecutionStatus.PENDING).update(
+            status=ExecutionStatus.RUNNING,
+            started_at=now,
+            heartbeat_at=now,
+            deadline_at=deadline,
+            worker=worker[:128],
+        )
+        if changed:
+            self.status = ExecutionStatus.RUNNING
+            self.started_at = self.heartbeat_at = now
+            self.deadline_at = deadline
+            self.worker = worker[:128]
+        return bool(changed)
+
+    def beat(self, now: datetime) -> bool:
+        """Record that the worker is alive. False when the execution is no longer RUNNING."""
+        changed = Execution.objects.filter(pk=self.pk, status=ExecutionStatus.RUNNING).update(
+            heartbeat_at=now
+        )
+        return bool(changed)
+
+    def finish(
+        self,
+        status: str,
+        now: datetime,
+        *,
+        error: str = "",
+        summary: dict[str, Any] | None = None,
+    ) -> bool:
+        """Active -> ``status`` (a terminal one). False when another party already ended it."""
+        if status not in TERMINAL_STATUSES:
+            raise ValueError(f"{status!r} is not a terminal status")
+        duration = (now - self.started_at).total_seconds() if self.started_at else None
+        changed = Execution.objects.filter(pk=self.pk, status__in=ACTIVE_STATUSES).update(
+            status=status,
+            finished_at=now,
+            duration_seconds=duration,
+            error=error,
+            summary=summary or {},
+        )
+        if changed:
+            self.status = status
+            self.finished_at = now
+            self.duration_seconds = duration
+            self.error = error
+            self.summary = summary or {}
+        return bool(changed)
+
+    def redispatch(self, now: datetime) -> bool:
+        """Count one more hand-over to the executor of a row still PENDING."""
+        changed = Execution.objects.filter(pk=self.pk, status=ExecutionStatus.PENDING).update(
+            dispatched_at=now, dispatch_count=F("dispatch_count") + 1
+        )
+        if changed:
+            self.dispatched_at = now
+            self.dispatch_count += 1
+        return bool(changed)
