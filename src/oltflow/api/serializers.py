@@ -326,3 +326,64 @@ class OltQueueSerializer(serializers.Serializer):
     olt_name = serializers.CharField()
     current = ExecutionSerializer(allow_null=True)
     entries = QueueEntrySerializer(many=True)
+
+
+# Service reports
+
+
+class SkippedNodeSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    reason = serializers.CharField()
+
+
+class OltApplyReportSerializer(serializers.Serializer):
+    olt = serializers.IntegerField(source="olt.pk")
+    olt_name = serializers.CharField(source="olt.name")
+    workflow_created = serializers.BooleanField()
+    created = serializers.ListField(child=serializers.CharField())
+    linked = serializers.ListField(child=serializers.CharField())
+    synced = serializers.ListField(child=serializers.CharField())
+    unchanged = serializers.ListField(child=serializers.CharField())
+    skipped = SkippedNodeSerializer(many=True)
+    jobs_changed = serializers.IntegerField()
+    changed = serializers.BooleanField()
+
+
+class ApplyReportSerializer(serializers.Serializer):
+    """What applying a template did, or with dry_run would do, per OLT (node keys)."""
+
+    template_name = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    summary = serializers.SerializerMethodField()
+    created = serializers.IntegerField()
+    linked = serializers.IntegerField()
+    synced = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    skipped = serializers.IntegerField()
+    jobs_changed = serializers.IntegerField()
+    changed = serializers.BooleanField()
+    olts = OltApplyReportSerializer(many=True)
+
+    def get_summary(self, report: Any) -> str:
+        return report.summary()
+
+
+class RemoveReportSerializer(serializers.Serializer):
+    """Node keys removed, per OLT name."""
+
+    template_name = serializers.CharField()
+    summary = serializers.SerializerMethodField()
+    nodes = serializers.IntegerField()
+    removed = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))
+
+    def get_summary(self, report: Any) -> str:
+        return report.summary()
+
+
+class RunNowSerializer(serializers.Serializer):
+    """The answer to run-now: the execution started at once, or why the job waits."""
+
+    job_host = serializers.IntegerField()
+    started = serializers.BooleanField(help_text="False: it waits for its OLT or its kind.")
+    execution = serializers.IntegerField(allow_null=True)
+    queue = serializers.CharField(allow_null=True)

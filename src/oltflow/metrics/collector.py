@@ -35,10 +35,10 @@ from prometheus_client.core import (
 )
 from prometheus_client.registry import Collector
 
+from oltflow.coordinator.queue import QueueSnapshot, queue_snapshot
 from oltflow.inventory.models import Olt
 from oltflow.jobs.choices import TERMINAL_STATUSES
 from oltflow.jobs.models import Execution, SnmpJobHost
-from oltflow.web import queries
 
 logger = logging.getLogger(__name__)
 
@@ -75,10 +75,9 @@ class OltflowCollector(Collector):
         )
         yield from self._summary_counters()
         yield self._missed_runs()
-        snapshot = queries.queue_snapshot()
+        snapshot = queue_snapshot()
         yield from self._loads(snapshot)
-        if snapshot is not None:
-            yield self._queues(snapshot)
+        yield self._queues(snapshot)
         yield from self._onus()
 
     @staticmethod
@@ -164,7 +163,7 @@ class OltflowCollector(Collector):
         return family
 
     @staticmethod
-    def _loads(snapshot: Any) -> Iterator[Metric]:
+    def _loads(snapshot: QueueSnapshot) -> Iterator[Metric]:
         pending = GaugeMetricFamily(
             "oltflow_pending_executions", "PENDING executions per kind.", labels=["kind"]
         )
@@ -173,14 +172,14 @@ class OltflowCollector(Collector):
             "Most PENDING executions a kind may have at once (its capacity).",
             labels=["kind"],
         )
-        for load in queries.kind_loads(snapshot):
+        for load in snapshot.loads:
             pending.add_metric([load.kind], load.pending)
             limit.add_metric([load.kind], load.limit)
         yield pending
         yield limit
 
     @staticmethod
-    def _queues(snapshot: Any) -> Metric:
+    def _queues(snapshot: QueueSnapshot) -> Metric:
         family = GaugeMetricFamily(
             "oltflow_olt_queue_length", "Due jobs waiting on each OLT.", labels=["olt"]
         )

@@ -1,18 +1,16 @@
 """Read models of the dashboard and the API: what the pages show, in a bounded number of queries.
 
-Nothing here changes data. The coordinator's queue view is imported lazily: it belongs to the
-coordinator app, and these pages must still render (without queues) where it is missing.
+Nothing here changes data. Queues and the load per kind come from the coordinator's queue view.
 """
 
 from __future__ import annotations
 
-import logging
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import datetime
+from typing import Any
 
-from django.conf import settings
 from django.db.models import (
     Count,
     F,
@@ -27,14 +25,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from oltflow.coordinator.queue import KindLoad, OltQueue, queue_snapshot
 from oltflow.inventory.models import Olt, Onu, OnuSample
 from oltflow.jobs.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, ExecutionStatus
 from oltflow.jobs.models import Execution, SnmpJobHost
-
-if TYPE_CHECKING:
-    from oltflow.coordinator.queue import OltQueue, QueueSnapshot
-
-logger = logging.getLogger(__name__)
 
 # The ONU value fields the dashboard singles out (OnuValue.field, filled by get nodes).
 SERIAL_FIELD = "serial"
@@ -49,43 +43,6 @@ ONU_ORDERINGS = {
     "serial": (F("serial").asc(nulls_last=True), "id"),
     "last_seen": ("-last_seen_at", "id"),
 }
-
-
-# Queue view (coordinator)
-
-
-def queue_snapshot(olt_ids: Iterable[int] | None = None) -> QueueSnapshot | None:
-    """The coordinator's queue view, or None while the coordinator app does not provide one."""
-    try:
-        from oltflow.coordinator.queue import queue_snapshot as snapshot
-    except ImportError:
-        return None
-    return snapshot(olt_ids=None if olt_ids is None else list(olt_ids))
-
-
-@dataclass(frozen=True)
-class KindLoad:
-    kind: str
-    pending: int
-    limit: int
-
-    @property
-    def percent(self) -> int:
-        return min(100, round(100 * self.pending / self.limit)) if self.limit else 0
-
-
-def kind_loads(snapshot: QueueSnapshot | None) -> list[KindLoad]:
-    """PENDING executions per kind against the kind's capacity."""
-    if snapshot is not None:
-        return [KindLoad(load.kind, load.pending, load.limit) for load in snapshot.loads]
-    pending = dict(
-        Execution.objects.filter(status=ExecutionStatus.PENDING)
-        .values_list("kind")
-        .annotate(n=Count("id"))
-        .values_list("kind", "n")
-    )
-    capacity = settings.OLTFLOW["CAPACITY"]
-    return [KindLoad(kind, pending.get(kind, 0), limit) for kind, limit in capacity.items()]
 
 
 # Fleet
@@ -124,23 +81,38 @@ class FleetRow:
         return None
 
     @property
-    def queue_length(self) -> int | None:
-        return None if self.queue is None else len(self.queue.entries)
+    def queue_length(self) -> int:
+        return len(self.queue.entries) if self.queue is not None else 0
 
 
 def is_unreachable_failure(execution: Execution) -> bool:
-    """A failure the coordinator retries (timeout, no answer): the OLT did not respond."""
+    """A failure that trying again may cure (timeout, no answer): the OLT did not respond.
+
+    The worker records the error as ``<exception class>: <message>``; the SNMP layer's error
+    classes say which failures are retryable. A runner may also say so in its summary.
+    """
     if execution.status != ExecutionStatus.FAILED:
         return False
     summary = execution.summary if isinstance(execution.summary, dict) else {}
-    return bool(summary.get("retryable"))
+    if summary.get("retryable"):
+        return True
+    return execution.error.split(":", 1)[0] in _retryable_error_names()
+
+
+@functools.cache
+def _retryable_error_names() -> frozenset[str]:
+    from oltflow.snmp import errors
+
+    def subclasses(cls: type) -> list[type]:
+        return [cls, *(s for sub in cls.__subclasses__() for s in subclasses(sub))]
+
+    return frozenset(c.__name__ for c in subclasses(errors.SnmpError) if c.retryable)
 
 
 @dataclass
 class Fleet:
     rows: list[FleetRow]
     loads: list[KindLoad]
-    snapshot_available: bool
     generated_at: datetime = field(default_factory=timezone.now)
 
 
@@ -161,7 +133,7 @@ def _latest_execution_id(**filters: Any) -> Subquery:
 
 
 def fleet(olt_ids: Iterable[int] | None = None) -> Fleet:
-    """Every OLT's state, queue and counts: four queries plus the coordinator's queue view."""
+    """Every OLT's state, queue and counts: three queries plus the coordinator's queue view."""
 
     # The OLTs with their ONU counts and the ids of the rows that describe their state.
     olts = Olt.objects.select_related("brand", "model__brand").annotate(
@@ -196,8 +168,8 @@ def fleet(olt_ids: Iterable[int] | None = None) -> Fleet:
     )
 
     # The coordinator's queues.
-    snapshot = queue_snapshot(ids if olt_ids is not None else None)
-    queues = {queue.olt_id: queue for queue in snapshot.olts} if snapshot else {}
+    snapshot = queue_snapshot(olt_ids=ids if olt_ids is not None else None)
+    queues = {queue.olt_id: queue for queue in snapshot.olts}
 
     rows = [
         FleetRow(
@@ -212,7 +184,7 @@ def fleet(olt_ids: Iterable[int] | None = None) -> Fleet:
         )
         for olt in olts
     ]
-    return Fleet(rows=rows, loads=kind_loads(snapshot), snapshot_available=snapshot is not None)
+    return Fleet(rows=rows, loads=snapshot.loads)
 
 
 # ONUs
@@ -318,7 +290,3 @@ def executions(*, olt: int | None = None, kind: str = "", status: str = "") -> Q
     if status:
         found = found.filter(status=status)
     return found.order_by("-created_at", "-id")
-
-
-def window(now: datetime, seconds: int) -> tuple[datetime, datetime]:
-    return now - timedelta(seconds=seconds), now

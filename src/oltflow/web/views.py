@@ -47,7 +47,6 @@ def _olt_live_context(olt: Olt) -> dict[str, Any]:
         "olt": olt,
         "row": fleet.rows[0],
         "loads": fleet.loads,
-        "snapshot_available": fleet.snapshot_available,
         "timeline": charts.timeline(queries.recent_executions(olt, start), start, now),
     }
 
