@@ -90,16 +90,20 @@ def save_template_node(node: WorkflowTemplateNode, *, now: datetime | None = Non
     Raises WorkflowError naming the node and the fields at fault.
     """
     with transaction.atomic():
-        validate(node, f"Template node {node.key!r}")
+        owner = f" of template {node.template.name!r}" if node.template_id else ""
+        validate(node, f"Template node {node.key!r}{owner}")
         node.save()
         return sync_template_node(node, now=now)
 
 
-def unapply_template(template: WorkflowTemplate, olts: Iterable[Olt]) -> RemoveReport:
+def unapply_template(
+    template: WorkflowTemplate, olts: Iterable[Olt], *, dry_run: bool = False
+) -> RemoveReport:
     """Remove the template's workflows from ``olts``: their nodes, jobs and job hosts.
 
     Executions stay as history (their job host becomes empty). Nodes on those OLTs that were
-    made from this template but moved elsewhere by hand are unlinked and keep running.
+    made from this template but moved elsewhere by hand are unlinked and keep running. With
+    ``dry_run`` nothing is written; the report tells what would be removed.
     """
     olt_ids = [olt.pk for olt in olts]
     with transaction.atomic():
@@ -116,7 +120,10 @@ def unapply_template(template: WorkflowTemplate, olts: Iterable[Olt]) -> RemoveR
             template_node__template=template, workflow__olt_id__in=olt_ids
         ).exclude(workflow__template=template).update(template_node=None)
         OltWorkflow.objects.filter(pk__in=[w.pk for w in workflows]).delete()
-    logger.info("Unapplied template %s: %s", template.pk, report.summary())
+        if dry_run:
+            transaction.set_rollback(True)
+    if not dry_run:
+        logger.info("Unapplied template %s: %s", template.pk, report.summary())
     return report
 
 

@@ -12,7 +12,7 @@ from oltflow.catalog.errors import CatalogError
 from oltflow.catalog.models import Oid, TaskTemplate
 from oltflow.catalog.services import CatalogData, LoadReport, assign, builtin_data, load_catalog
 from oltflow.workflows.models import WorkflowTemplate, WorkflowTemplateNode
-from oltflow.workflows.services.apply import save_template_node
+from oltflow.workflows.services.apply import sync_template
 from oltflow.workflows.services.common import validate
 from oltflow.workflows.services.propagate import sync_oid, sync_task_template
 
@@ -77,6 +77,7 @@ def _load_template(entry: dict, report: BuiltinReport, *, now: datetime | None) 
     elif assign(template, {"description": entry.get("description", "")}):
         template.save(update_fields=["description", "updated_at"])
 
+    touched = False
     for node_entry in entry["nodes"]:
         values = {
             "name": node_entry["name"],
@@ -91,13 +92,19 @@ def _load_template(entry: dict, report: BuiltinReport, *, now: datetime | None) 
         node = WorkflowTemplateNode.objects.filter(template=template, key=node_entry["key"]).first()
         if node is None:
             node = WorkflowTemplateNode(template=template, key=node_entry["key"], **values)
-            save_template_node(node, now=now)
             report.nodes_created.append(label)
         elif assign(node, values):
-            save_template_node(node, now=now)
             report.nodes_updated.append(label)
         else:
             report.nodes_unchanged += 1
+            continue
+        validate(node, f"Template node {node.key!r} of template {template.name!r}")
+        node.save()
+        touched = True
+
+    # One sync for the whole template carries its changes to the OLTs it is applied to.
+    if touched:
+        sync_template(template, now=now)
 
 
 def _oid(brand: str, model: str | None, oid: str) -> Oid:
