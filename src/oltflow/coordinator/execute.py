@@ -1,0 +1,261 @@
+"""Run one execution: start it, keep its heartbeat, call its runner, record the outcome.
+
+The same function runs inside the local thread pools and inside Celery tasks. After the
+outcome is recorded it hands the OLT over to its next due job at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from oltflow.coordinator import policy
+from oltflow.coordinator.executors import Executor, current
+from oltflow.coordinator.handover import hand_over
+from oltflow.jobs.choices import ExecutionStatus
+from oltflow.jobs.models import Execution, SnmpJobHost
+from oltflow.polling.registry import RunnerInterrupted, runner_for
+
+logger = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+
+
+def execute(
+    execution_id: int,
+    worker: str,
+    *,
+    executor: Executor | None = None,
+    clock: Clock = timezone.now,
+    interrupted_by: tuple[type[BaseException], ...] = (),
+) -> Execution | None:
+    """Run execution ``execution_id`` on ``worker`` and hand its OLT over afterwards.
+
+    Does nothing (returns None) unless the execution is still PENDING: a duplicate delivery,
+    or a row the reaper already ended. ``interrupted_by`` names exceptions that end it as
+    INTERRUPTED rather than FAILED (Celery's soft time limit).
+    """
+    execution = (
+        Execution.objects.select_related(
+            "olt", "job_host__job__node", "job_host__job__task_template__function"
+        )
+        .filter(pk=execution_id)
+        .first()
+    )
+    if execution is None:
+        logger.warning("Execution %s does not exist; nothing to run", execution_id)
+        return None
+
+    # Start: only the delivery that moves the row from PENDING runs it.
+    grace = settings.OLTFLOW["TIME_LIMIT_GRACE_SECONDS"]
+    if not execution.start(worker, clock(), grace_seconds=grace):
+        logger.info(
+            "Execution %s is %s, not PENDING: delivery to %s ignored",
+            execution_id,
+            Execution.objects.filter(pk=execution_id).values_list("status", flat=True).first(),
+            worker,
+        )
+        return None
+    job_host = execution.job_host
+    if job_host is None:
+        finish_execution(execution, ExecutionStatus.INTERRUPTED, clock(), error="job host removed")
+        return execution
+    SnmpJobHost.objects.filter(pk=job_host.pk).update(last_run_at=execution.started_at)
+    logger.info(
+        "Execution %s started: job host %s (%s) on OLT %s, attempt %d, worker %s",
+        execution.pk,
+        job_host.pk,
+        job_host.job.name,
+        execution.olt_id,
+        execution.attempt,
+        worker,
+    )
+
+    # Run, beating while the runner works.
+    status, error, summary, retryable = ExecutionStatus.SUCCESS, "", {}, False
+    try:
+        runner = runner_for(job_host.job.task_template.function.runner)
+        with Heartbeat(execution, settings.OLTFLOW["HEARTBEAT_SECONDS"], clock):
+            summary = runner(execution) or {}
+    except RunnerInterrupted as exc:
+        status, error = ExecutionStatus.INTERRUPTED, str(exc) or "interrupted by the runner"
+    except interrupted_by as exc:
+        status, error = ExecutionStatus.INTERRUPTED, f"time limit reached ({type(exc).__name__})"
+        retryable = True
+    except Exception as exc:
+        status, error = ExecutionStatus.FAILED, f"{type(exc).__name__}: {exc}"
+        retryable = bool(getattr(exc, "retryable", False))
+        if not retryable:
+            logger.exception("Execution %s failed", execution.pk)
+
+    # Record, then hand the OLT over to its next due job.
+    finish_execution(execution, status, clock(), error=error, summary=summary, retryable=retryable)
+    executor = executor if executor is not None else current()
+    if executor is not None and executor.is_accepting():
+        hand_over(execution.olt_id, executor=executor, now=clock())
+    return execution
+
+
+def finish_execution(
+    execution: Execution,
+    status: str,
+    now: datetime,
+    *,
+    error: str = "",
+    summary: dict[str, Any] | None = None,
+    retryable: bool = False,
+) -> bool:
+    """End an active execution and update its job host; False when it had already ended.
+
+    Success resets the failure count and makes chained jobs on the same OLT due now. A
+    retryable failure schedules the next attempt with backoff, within the task template's
+    ``max_retries``. Both rows change in one transaction, so no claim sees one without the
+    other.
+    """
+    with transaction.atomic():
+        if not execution.finish(status, now, error=error, summary=summary):
+            logger.warning(
+                "Execution %s had already ended; outcome %s dropped", execution.pk, status
+            )
+            return False
+        job_host = execution.job_host
+        if job_host is None:
+            logger.info("Execution %s ended %s; its job host was removed", execution.pk, status)
+            return True
+
+        if status == ExecutionStatus.SUCCESS:
+            job_host.record_success(now)
+            _make_chained_due(execution, job_host, now)
+        else:
+            template = job_host.job.task_template
+            next_attempt_at = None
+            if retryable:
+                next_attempt_at = policy.retry_at(
+                    attempt=execution.attempt,
+                    max_retries=template.max_retries,
+                    delay_seconds=template.retry_delay_seconds,
+                    now=now,
+                    next_run_at=SnmpJobHost.objects.filter(pk=job_host.pk)
+                    .values_list("next_run_at", flat=True)
+                    .first(),
+                )
+            job_host.record_failure(now, retry_at=next_attempt_at, attempt=execution.attempt + 1)
+            if next_attempt_at is not None:
+                logger.info(
+                    "Job host %s on OLT %s retries at %s (attempt %d of %d)",
+                    job_host.pk,
+                    execution.olt_id,
+                    next_attempt_at.isoformat(),
+                    execution.attempt + 1,
+                    template.max_retries + 1,
+                )
+
+    log = logger.info if status == ExecutionStatus.SUCCESS else logger.warning
+    log(
+        "Execution %s ended %s after %s s: job host %s on OLT %s%s",
+        execution.pk,
+        status,
+        f"{execution.duration_seconds:.3f}" if execution.duration_seconds is not None else "-",
+        job_host.pk,
+        execution.olt_id,
+        f" ({error})" if error else "",
+    )
+    return True
+
+
+def release_execution(execution: Execution, now: datetime, reason: str) -> bool:
+    """End an execution that never started, and make its job host due as before the claim.
+
+    Used when a PENDING execution was not run through no fault of its job (the runtime
+    stopped, no worker took it): it is not counted as a failure, and the same attempt runs at
+    the next claim.
+    """
+    with transaction.atomic():
+        if execution.status != ExecutionStatus.PENDING or not execution.finish(
+            ExecutionStatus.INTERRUPTED, now, error=reason
+        ):
+            return False
+        if execution.job_host_id is not None:
+            if execution.attempt > 1:
+                SnmpJobHost.objects.filter(pk=execution.job_host_id).update(
+                    retry_at=execution.due_at, retry_attempt=execution.attempt
+                )
+            else:
+                SnmpJobHost.objects.filter(
+                    Q(next_run_at__isnull=True) | Q(next_run_at__gt=execution.due_at),
+                    pk=execution.job_host_id,
+                ).update(next_run_at=execution.due_at)
+    logger.warning(
+        "Execution %s released: %s; job host %s on OLT %s is due again",
+        execution.pk,
+        reason,
+        execution.job_host_id,
+        execution.olt_id,
+    )
+    return True
+
+
+def _make_chained_due(execution: Execution, job_host: SnmpJobHost, now: datetime) -> None:
+    chained = SnmpJobHost.objects.filter(
+        Q(next_run_at__isnull=True) | Q(next_run_at__gt=now),
+        olt_id=execution.olt_id,
+        job__run_after_id=job_host.job_id,
+        enabled=True,
+    )
+    ids = list(chained.values_list("id", flat=True))
+    if ids:
+        SnmpJobHost.objects.filter(id__in=ids).update(next_run_at=now)
+        logger.info(
+            "Job hosts %s on OLT %s are due: their master job host %s succeeded",
+            ", ".join(map(str, ids)),
+            execution.olt_id,
+            job_host.pk,
+        )
+
+
+class Heartbeat:
+    """A background thread that stamps ``heartbeat_at`` every ``interval`` seconds.
+
+    It stops by itself when the row is no longer RUNNING (the reaper ended it), and closes
+    its own database connection when done.
+    """
+
+    def __init__(self, execution: Execution, interval: float, clock: Clock = timezone.now):
+        self.execution = execution
+        self.interval = interval
+        self.clock = clock
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"heartbeat-{execution.pk}", daemon=True
+        )
+
+    def __enter__(self) -> Heartbeat:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=self.interval + 5)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.wait(self.interval):
+                try:
+                    if not self.execution.beat(self.clock()):
+                        logger.warning(
+                            "Execution %s is no longer RUNNING; its heartbeat stops",
+                            self.execution.pk,
+                        )
+                        return
+                except Exception:
+                    logger.exception("Heartbeat of execution %s failed", self.execution.pk)
+        finally:
+            connection.close()

@@ -1,0 +1,78 @@
+"""Fixtures of the coordinator tests: a catalog, an executor that records, settings overrides."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from oltflow.coordinator.claim import Claimed
+from oltflow.coordinator.tests.factories import Catalog, make_catalog
+
+
+class RecordingExecutor:
+    """Keeps what it is given instead of running it."""
+
+    def __init__(self) -> None:
+        self.dispatched: list[Claimed] = []
+        self.accepting = True
+
+    def dispatch(self, claimed: Claimed) -> None:
+        self.dispatched.append(claimed)
+
+    def is_accepting(self) -> bool:
+        return self.accepting
+
+
+@pytest.fixture
+def catalog(db: None) -> Catalog:
+    return make_catalog()
+
+
+@pytest.fixture
+def recorder() -> RecordingExecutor:
+    return RecordingExecutor()
+
+
+@pytest.fixture
+def options(settings: Any) -> Callable[..., None]:
+    """Override keys of ``settings.OLTFLOW`` for one test: ``options(MIN_GAP_SECONDS=0)``."""
+
+    def override(**values: Any) -> None:
+        settings.OLTFLOW = {**settings.OLTFLOW, **values}
+
+    return override
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
+    """Call a function as if its transaction committed: its on-commit dispatches run at once.
+
+    Tests run inside a transaction that never commits; this stands in for the commit.
+    """
+
+    def call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        with django_capture_on_commit_callbacks(execute=True):
+            return function(*args, **kwargs)
+
+    return call
+
+
+@pytest.fixture(scope="session")
+def broker_url() -> str:
+    """Redis database 14 for the Celery tests (the shared ``redis_url`` fixture uses 15)."""
+    import redis
+
+    from conftest import require_service
+
+    url = os.environ.get("OLTFLOW_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.flushdb()
+    except redis.RedisError as exc:
+        require_service("Redis", f"{url}: {exc}")
+    finally:
+        client.close()
+    return url
