@@ -8,6 +8,8 @@ from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from oltflow.catalog.choices import Kind
+
 register = template.Library()
 
 QUEUE_REASONS = {
@@ -18,6 +20,8 @@ QUEUE_REASONS = {
     "chained": _("waits for the node it runs after"),
     "retry_wait": _("waiting to retry"),
 }
+
+KIND_LABELS = dict(Kind.choices)
 
 OLT_STATES = {
     "running": _("running"),
@@ -35,6 +39,12 @@ def queue_reason(code: str) -> str:
 @register.filter
 def olt_state(code: str) -> str:
     return OLT_STATES.get(code, code)
+
+
+@register.filter
+def kind_label(code: str) -> str:
+    """The translated name of a kind of work (discovery, get, walk)."""
+    return KIND_LABELS.get(code, code)
 
 
 @register.filter
