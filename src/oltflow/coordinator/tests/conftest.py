@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from oltflow.coordinator.claim import Claimed
 from oltflow.coordinator.tests.factories import Catalog, make_catalog
@@ -76,3 +79,47 @@ def broker_url() -> str:
     finally:
         client.close()
     return url
+
+
+def test_database_url() -> str:
+    """The URL of the database this test runs on, for subprocesses to share it."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
+test_database_url.__test__ = False  # not a test, despite its name
+
+
+@pytest.fixture
+def spawn() -> Iterator[Callable[..., subprocess.Popen]]:
+    """Start ``oltflow <args>`` on the test database; every process is killed at teardown."""
+    started: list[subprocess.Popen] = []
+
+    def start(*args: str, env: dict[str, str] | None = None, **popen: Any) -> subprocess.Popen:
+        environment = {
+            **os.environ,
+            "OLTFLOW_DATABASE_URL": test_database_url(),
+            "OLTFLOW_LOG_LEVEL": "INFO",
+            **(env or {}),
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "oltflow", *args],
+            env=environment,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            **popen,
+        )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+        if process.stdout:
+            process.stdout.close()

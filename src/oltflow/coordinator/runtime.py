@@ -1,0 +1,126 @@
+"""The embedded coordinator: a tick loop and the local thread pools, inside one process.
+
+``oltflow run`` runs it in the foreground; ``oltflow up`` starts it beside the web server
+with ``start_local()`` and stops it with ``LocalRuntime.stop()``.
+
+The loop ticks every TICK_SECONDS, sooner when a job comes due before that (it sleeps until
+the earliest ``next_run_at`` or ``retry_at``), and at once when an execution ends while a
+kind was at capacity, so the freed room is used without waiting. Hand-over itself needs no
+tick: the worker thread that finished an execution claims its OLT's next job.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+
+from oltflow.coordinator import executors
+from oltflow.coordinator.executors.local import LocalExecutor
+from oltflow.coordinator.tick import tick
+
+logger = logging.getLogger(__name__)
+
+# Wakes never make the loop tick more often than this.
+MIN_TICK_SPACING = 0.05
+
+
+class LocalRuntime:
+    def __init__(
+        self,
+        *,
+        concurrency: Mapping[str, int] | None = None,
+        tick_seconds: float | None = None,
+    ) -> None:
+        self.tick_seconds = float(tick_seconds or settings.OLTFLOW["TICK_SECONDS"])
+        self.executor = LocalExecutor(concurrency, on_finished=self._execution_finished)
+        self.ticks = 0
+        self._saturated = False
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._loop_thread = threading.Thread(target=self._loop, name="oltflow-tick", daemon=True)
+
+    @property
+    def running(self) -> bool:
+        return self._loop_thread.is_alive()
+
+    def start(self) -> LocalRuntime:
+        self.executor.start()
+        executors.set_current(self.executor)
+        self._loop_thread.start()
+        logger.info(
+            "Local coordinator started: tick every %.2f s, pools %s",
+            self.tick_seconds,
+            ", ".join(f"{name}={size}" for name, size in self.executor.pool_sizes().items()),
+        )
+        return self
+
+    def wake(self) -> None:
+        """Tick now instead of at the end of the current pause."""
+        self._wake.set()
+
+    def stop(self, graceful: bool = True, timeout: float | None = None) -> list[int]:
+        """Stop ticking, release queued executions, wait for running ones up to ``timeout``
+        seconds (STOP_TIMEOUT_SECONDS by default; no wait when not ``graceful``) and mark those
+        still running INTERRUPTED. Returns the ids of the interrupted executions."""
+        if timeout is None:
+            timeout = settings.OLTFLOW["STOP_TIMEOUT_SECONDS"]
+        self._stopping.set()
+        self._wake.set()
+        if self._loop_thread.is_alive():
+            self._loop_thread.join()
+        interrupted = self.executor.stop(graceful=graceful, timeout=timeout)
+        if executors.current() is self.executor:
+            executors.set_current(None)
+        logger.info(
+            "Local coordinator stopped after %d ticks; %d executions interrupted",
+            self.ticks,
+            len(interrupted),
+        )
+        return interrupted
+
+    def abort(self) -> None:
+        """Make a ``stop`` in progress stop waiting for running executions."""
+        self.executor.abort()
+
+    def _execution_finished(self) -> None:
+        if self._saturated:
+            self._wake.set()
+
+    def _loop(self) -> None:
+        try:
+            while not self._stopping.is_set():
+                self._wake.clear()
+                began = time.monotonic()
+                next_due = None
+                try:
+                    result = tick(executor=self.executor)
+                    self._saturated = bool(result.saturated)
+                    next_due = result.next_due_at
+                except Exception:
+                    logger.exception("Tick failed; trying again in %.2f s", self.tick_seconds)
+                finally:
+                    self.ticks += 1
+                    close_old_connections()
+
+                pause = self.tick_seconds - (time.monotonic() - began)
+                if next_due is not None:
+                    pause = min(pause, (next_due - timezone.now()).total_seconds())
+                self._wake.wait(max(pause, 0.0))
+                spacing = MIN_TICK_SPACING - (time.monotonic() - began)
+                if spacing > 0 and not self._stopping.is_set():
+                    time.sleep(spacing)
+        finally:
+            connection.close()
+
+
+def start_local(
+    *, concurrency: Mapping[str, int] | None = None, tick_seconds: float | None = None
+) -> LocalRuntime:
+    """Start the embedded coordinator in background threads of this process."""
+    return LocalRuntime(concurrency=concurrency, tick_seconds=tick_seconds).start()

@@ -1,0 +1,152 @@
+"""The embedded runtime: thread pools per queue, hand-over speed, stopping, SQLite under load.
+
+These run real threads on the real clock, on SQLite as well as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import defaultdict
+
+import pytest
+from django.utils import timezone
+
+from oltflow.coordinator import executors
+from oltflow.coordinator.runtime import start_local
+from oltflow.coordinator.tests.factories import make_job, make_olt
+from oltflow.jobs.choices import ACTIVE_STATUSES, ExecutionStatus
+from oltflow.jobs.models import Execution
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+POOLS = {"discovery_main": 2, "discovery_retry": 1, "get_main": 2, "get_retry": 1}
+
+
+def wait_for(predicate, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def assert_one_at_a_time_per_olt(executions):
+    """No execution of an OLT started before the previous one of that OLT had finished."""
+    by_olt = defaultdict(list)
+    for execution in executions:
+        by_olt[execution.olt_id].append(execution)
+    for runs in by_olt.values():
+        runs.sort(key=lambda e: e.started_at)
+        for earlier, later in zip(runs, runs[1:], strict=False):
+            assert later.started_at >= earlier.finished_at, (earlier.pk, later.pk)
+
+
+def test_hand_over_starts_the_next_job_within_100_ms(catalog):
+    # Given an OLT with five due jobs of 50 ms each, and a tick far slower than that
+    olt = make_olt(catalog, "back-to-back")
+    quick = {"duration_min": 0.05, "duration_max": 0.05}
+    for n in range(5):
+        make_job(catalog, olt, f"job {n}", "get", next_run_at=timezone.now(), parameters=quick)
+
+    # When the local runtime runs them
+    runtime = start_local(concurrency=POOLS, tick_seconds=30)
+    try:
+        wait_for(
+            lambda: Execution.objects.filter(status=ExecutionStatus.SUCCESS).count() == 5,
+            20,
+            "five executions",
+        )
+    finally:
+        runtime.stop()
+
+    # Then they ran back to back: one tick, then each hand-over within 100 ms of the finish
+    runs = list(Execution.objects.order_by("started_at"))
+    assert [r.job_host.job.name for r in runs] == [f"job {n}" for n in range(5)]
+    gaps = [
+        (later.started_at - earlier.finished_at).total_seconds()
+        for earlier, later in zip(runs, runs[1:], strict=False)
+    ]
+    assert max(gaps) < 0.1, gaps
+    assert runtime.ticks <= 2
+
+
+def test_many_olts_under_the_pools_concurrency_all_run_one_at_a_time_per_olt(
+    catalog, options, caplog
+):
+    # Given 20 OLTs with three jobs each every 2 s (the embedded database under the same
+    # concurrency as the local executor: ticks, claims, heartbeats, outcomes at once)
+    options(HEARTBEAT_SECONDS=0.05, MIN_GAP_SECONDS=0)
+    short = {"duration_min": 0.005, "duration_max": 0.03}
+    now = timezone.now()
+    for n in range(20):
+        olt = make_olt(catalog, f"olt-{n:02d}")
+        make_job(catalog, olt, "disc", "discovery", next_run_at=now, interval_seconds=2)
+        make_job(
+            catalog, olt, "get a", "get", next_run_at=now, interval_seconds=2, parameters=short
+        )
+        make_job(
+            catalog, olt, "get b", "get", next_run_at=now, interval_seconds=2, parameters=short
+        )
+
+    # When the runtime runs for 4 seconds
+    with caplog.at_level(logging.WARNING):
+        runtime = start_local(
+            concurrency={"discovery_main": 4, "discovery_retry": 1, "get_main": 4, "get_retry": 1},
+            tick_seconds=0.2,
+        )
+        try:
+            time.sleep(4)
+        finally:
+            runtime.stop(timeout=10)
+
+    # Then nothing failed or was left active, every job ran, and never two at once per OLT
+    executions = list(Execution.objects.all())
+    assert {e.status for e in executions} == {ExecutionStatus.SUCCESS}
+    assert not Execution.objects.filter(status__in=ACTIVE_STATUSES).exists()
+    assert len({e.job_host_id for e in executions}) == 60
+    assert len(executions) >= 120
+    assert_one_at_a_time_per_olt(executions)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_stop_lets_running_work_finish_and_releases_what_was_queued(catalog):
+    # Given three OLTs with a 0.5 s get each, and one get thread
+    now = timezone.now()
+    hosts = [
+        make_job(
+            catalog,
+            make_olt(catalog, f"q{n}"),
+            "slow get",
+            "get",
+            next_run_at=now,
+            interval_seconds=3600,
+            parameters={"duration_min": 0.5, "duration_max": 0.5},
+        )
+        for n in range(3)
+    ]
+    runtime = start_local(
+        concurrency={"discovery_main": 1, "discovery_retry": 1, "get_main": 1, "get_retry": 1},
+        tick_seconds=30,
+    )
+    assert executors.current() is runtime.executor
+    wait_for(
+        lambda: Execution.objects.filter(status=ExecutionStatus.RUNNING).exists(),
+        10,
+        "one execution to start",
+    )
+
+    # When the runtime stops gracefully
+    interrupted = runtime.stop(graceful=True, timeout=5)
+
+    # Then the running one finished, the two queued were released and are due again
+    assert interrupted == []
+    statuses = sorted(Execution.objects.values_list("status", flat=True))
+    assert statuses == [ExecutionStatus.INTERRUPTED] * 2 + [ExecutionStatus.SUCCESS]
+    for execution in Execution.objects.filter(status=ExecutionStatus.INTERRUPTED):
+        assert execution.error == "the local runtime stopped before it started"
+        assert execution.job_host.next_run_at == execution.due_at
+        assert execution.job_host.consecutive_failures == 0
+    assert executors.current() is None
+    assert len(hosts) == 3
