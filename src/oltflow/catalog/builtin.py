@@ -209,12 +209,11 @@ OIDS: list[dict[str, Any]] = [
     {
         "brand": ZTE,
         "name": "ONU discovery",
-        "oid": f"{_ZX}.28.1.1.17",
+        "oid": f"{_ZX}.28.1.1.5",
         "kind": "discovery",
-        "transform": "integer",
-        "description": "zxGponOntDevMgmtAdminState (ZXGPON-SERVICE-MIB zxGponOntDevMgmtTable, "
-        "1 = active, 2 = disabled): one row per configured ONU, <zxGponMgmtPonOltId>.<ONU id>, "
-        "walked to list them.",
+        "transform": "hex_serial",
+        "description": "zxGponOntDevMgmtProvisionSn (ZXGPON-SERVICE-MIB zxGponOntDevMgmtTable): "
+        "one row per configured ONU, <zxGponMgmtPonOltId>.<ONU id>, walked to list them.",
     },
     {
         "brand": ZTE,
@@ -416,10 +415,11 @@ TASK_TEMPLATES: list[dict[str, Any]] = [
 
 
 def _node(key: str, name: str, brand: str, oid: str, interval: int) -> dict[str, Any]:
+    kind = "discovery" if key.startswith("discovery.") else "get"
     return {
         "key": key,
         "name": name,
-        "oid": (brand, None, oid),
+        "oid": (brand, None, oid, kind),
         "interval_seconds": interval,
     }
 
@@ -441,14 +441,11 @@ def _template_nodes(brand: str, oids: dict[str, str]) -> list[dict[str, Any]]:
 
 
 def _oids_of(brand: str) -> dict[str, str]:
-    found = {
-        entry["target_field"]: entry["oid"]
-        for entry in OIDS
-        if entry["brand"] == brand and entry["kind"] == "get"
-    }
-    found["discovery"] = next(
-        entry["oid"] for entry in OIDS if entry["brand"] == brand and entry["kind"] == "discovery"
-    )
+    """The OID of each target field of ``brand``, and of its discovery."""
+    found = {}
+    for entry in OIDS:
+        if entry["brand"] == brand:
+            found[entry.get("target_field") or entry["kind"]] = entry["oid"]
     return found
 
 

@@ -173,17 +173,19 @@ class Oid(models.Model):
     class Meta:
         ordering = ["brand__name", "name"]
         constraints = [
+            # One entry per OID and kind: a column may be walked for discovery and also read
+            # per ONU (a serial column, say), each with its own entry.
             models.UniqueConstraint(
-                fields=["brand", "model", "oid"],
+                fields=["brand", "model", "oid", "kind"],
                 condition=models.Q(model__isnull=False),
-                name="oid_unique_per_model",
-                violation_error_message=_("This model already has an entry for this OID."),
+                name="oid_unique_per_model_kind",
+                violation_error_message=_("This model already has an entry for this OID and kind."),
             ),
             models.UniqueConstraint(
-                fields=["brand", "oid"],
+                fields=["brand", "oid", "kind"],
                 condition=models.Q(model__isnull=True),
-                name="oid_unique_per_brand",
-                violation_error_message=_("This brand already has an entry for this OID."),
+                name="oid_unique_per_brand_kind",
+                violation_error_message=_("This brand already has an entry for this OID and kind."),
             ),
         ]
         verbose_name = _("OID")

@@ -109,12 +109,11 @@ def load_catalog(data: CatalogData | None = None) -> LoadReport:
         for entry in data.oids:
             brand = _brand(brands, entry["brand"])
             model = olt_models[(brand.name, entry["model"])] if entry.get("model") else None
-            values = _rest(entry, "brand", "model", "oid")
+            values = _rest(entry, "brand", "model", "oid", "kind")
             if values.get("index_formula"):
                 values["index_formula"] = formulas[values["index_formula"]]
-            oid, state = upsert(
-                Oid, report, {"brand": brand, "model": model, "oid": entry["oid"]}, values
-            )
+            lookup = {"brand": brand, "model": model, "oid": entry["oid"], "kind": entry["kind"]}
+            oid, state = upsert(Oid, report, lookup, values)
             if state == "updated":
                 report.changed_oids.append(oid)
         functions = {}

@@ -107,12 +107,12 @@ def _load_template(entry: dict, report: BuiltinReport, *, now: datetime | None) 
         sync_template(template, now=now)
 
 
-def _oid(brand: str, model: str | None, oid: str) -> Oid:
-    found = Oid.objects.filter(brand__name=brand, oid=oid)
+def _oid(brand: str, model: str | None, oid: str, kind: str) -> Oid:
+    found = Oid.objects.filter(brand__name=brand, oid=oid, kind=kind)
     found = found.filter(model__name=model) if model else found.filter(model__isnull=True)
     result = found.first()
     if result is None:
-        raise CatalogError(f"No catalog OID {oid} for {brand} {model or 'any model'}.")
+        raise CatalogError(f"No catalog {kind} OID {oid} for {brand} {model or 'any model'}.")
     return result
 
 
