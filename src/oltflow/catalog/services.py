@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from oltflow.catalog import builtin
 from oltflow.catalog.errors import CatalogError, describe_validation_error
@@ -190,14 +191,19 @@ def _validate(obj: models.Model, lookup: dict[str, Any]) -> None:
     except ValidationError as exc:
         key = ", ".join(f"{name}={value}" for name, value in lookup.items())
         raise CatalogError(
-            f"{obj._meta.verbose_name} ({key}): {describe_validation_error(exc)}"
+            _("%(entry)s (%(key)s): %(errors)s")
+            % {
+                "entry": obj._meta.verbose_name,
+                "key": key,
+                "errors": describe_validation_error(exc),
+            }
         ) from None
 
 
 def _brand(brands: dict[str, Brand], name: str) -> Brand:
     brand = brands.get(name) or Brand.objects.filter(name=name).first()
     if brand is None:
-        raise CatalogError(f"Unknown brand {name!r}.")
+        raise CatalogError(_("Unknown brand %(name)r.") % {"name": name})
     return brand
 
 

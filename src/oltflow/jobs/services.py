@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from oltflow.catalog.models import TaskTemplate
 from oltflow.coordinator.policy import effective_priority, first_run_at
@@ -49,9 +50,18 @@ class TaskTemplateResolver:
             task_template = node.task_template
             if task_template.function.kind != oid.kind:
                 raise WorkflowError(
-                    f"Node {node.key!r}: task template {task_template.name!r} runs "
-                    f"{task_template.function.kind} work, but OID {oid.name!r} ({oid.oid}) is a "
-                    f"{oid.kind} OID."
+                    _(
+                        "Node %(key)r: task template %(template)r runs %(runs)s work, but OID "
+                        "%(oid_name)r (%(oid)s) is a %(kind)s OID."
+                    )
+                    % {
+                        "key": node.key,
+                        "template": task_template.name,
+                        "runs": task_template.function.kind,
+                        "oid_name": oid.name,
+                        "oid": oid.oid,
+                        "kind": oid.kind,
+                    }
                 )
             return task_template
         if oid.kind not in self._defaults:
@@ -68,15 +78,21 @@ class TaskTemplateResolver:
         oid = node.oid
         if not candidates:
             raise WorkflowError(
-                f"No enabled default task template for {kind} OIDs: OID {oid.name!r} ({oid.oid}) "
-                f"of node {node.key!r} needs one. Mark a {kind} task template as the default, or "
-                f"give the node its own task template."
+                _(
+                    "No enabled default task template for %(kind)s OIDs: OID %(oid_name)r "
+                    "(%(oid)s) of node %(key)r needs one. Mark a %(kind)s task template as the "
+                    "default, or give the node its own task template."
+                )
+                % {"kind": kind, "oid_name": oid.name, "oid": oid.oid, "key": node.key}
             )
         if len(candidates) > 1:
             names = ", ".join(repr(t.name) for t in candidates)
             raise WorkflowError(
-                f"More than one enabled default task template for {kind} OIDs ({names}); "
-                f"keep one default per kind."
+                _(
+                    "More than one enabled default task template for %(kind)s OIDs (%(names)s); "
+                    "keep one default per kind."
+                )
+                % {"kind": kind, "names": names}
             )
         return candidates[0]
 
@@ -116,8 +132,8 @@ def compile_node(
         master_job = SnmpJob.objects.filter(node_id=node.run_after_id).first()
         if master_job is None:
             raise WorkflowError(
-                f"Node {node.key!r} on OLT {olt.name!r} runs after node {node.run_after.key!r}, "
-                f"which has no job yet."
+                _("Node %(key)r on OLT %(olt)r runs after node %(master)r, which has no job yet.")
+                % {"key": node.key, "olt": olt.name, "master": node.run_after.key}
             )
     enabled = node_enabled(node) and task_template.enabled
     wanted = {

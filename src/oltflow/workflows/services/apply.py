@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterable
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from oltflow.inventory.models import Olt
 from oltflow.jobs.services import TaskTemplateResolver, compile_node
@@ -90,8 +91,7 @@ def save_template_node(node: WorkflowTemplateNode, *, now: datetime | None = Non
     Raises WorkflowError naming the node and the fields at fault.
     """
     with transaction.atomic():
-        owner = f" of template {node.template.name!r}" if node.template_id else ""
-        validate(node, f"Template node {node.key!r}{owner}")
+        validate(node, _template_node_label(node))
         node.save()
         return sync_template_node(node, now=now)
 
@@ -163,6 +163,15 @@ def delete_template_node(
     return report
 
 
+def _template_node_label(node: WorkflowTemplateNode) -> str:
+    if node.template_id:
+        return _("Template node %(key)r of template %(template)r") % {
+            "key": node.key,
+            "template": node.template.name,
+        }
+    return _("Template node %(key)r") % {"key": node.key}
+
+
 def _lock(template: WorkflowTemplate) -> WorkflowTemplate:
     """The template row, locked: applies and syncs of one template run one at a time."""
     return WorkflowTemplate.objects.select_for_update().get(pk=template.pk)
@@ -188,7 +197,7 @@ def _apply(
             )
         )
         for node in nodes:
-            validate(node, f"Template node {node.key!r} of template {template.name!r}")
+            validate(node, _template_node_label(node))
         nodes = masters_first(nodes)
         if only is not None:
             nodes = [node for node in nodes if node.pk in only]
@@ -203,7 +212,7 @@ def _apply(
         )
         missing = set(olt_ids) - {olt.pk for olt in targets}
         if missing:
-            raise WorkflowError(f"OLT(s) {sorted(missing)} no longer exist.")
+            raise WorkflowError(_("OLT(s) %(ids)s no longer exist.") % {"ids": sorted(missing)})
         validate_olts(targets)
         check_fit((node.key, node.oid, olt) for olt in targets for node in nodes)
 
@@ -250,8 +259,11 @@ def _apply_to_olt(
             holder = by_key.get(template_node.key)
             if holder is not None and holder.pk != node.pk:
                 raise WorkflowError(
-                    f"Template node {template_node.key!r} cannot be renamed on OLT {olt.name!r}: "
-                    f"the OLT already has a node with that key."
+                    _(
+                        "Template node %(key)r cannot be renamed on OLT %(olt)r: the OLT already "
+                        "has a node with that key."
+                    )
+                    % {"key": template_node.key, "olt": olt.name}
                 )
         else:
             node = by_key.get(template_node.key)
@@ -266,8 +278,8 @@ def _apply_to_olt(
                 entry.skipped.append(
                     SkippedNode(
                         template_node.key,
-                        f"the OLT's node with this key belongs to template "
-                        f"{node.template_node.template.name!r}",
+                        _("the OLT's node with this key belongs to template %(template)r")
+                        % {"template": node.template_node.template.name},
                     )
                 )
                 continue
@@ -280,8 +292,8 @@ def _apply_to_olt(
                 entry.skipped.append(
                     SkippedNode(
                         template_node.key,
-                        f"it runs after {template_node.run_after.key!r}, which is not this "
-                        f"template's node on this OLT",
+                        _("it runs after %(master)r, which is not this template's node on this OLT")
+                        % {"master": template_node.run_after.key},
                     )
                 )
                 continue
@@ -290,7 +302,7 @@ def _apply_to_olt(
         old_key = node.key
         changed = _copy_from_template(node, template_node, workflow, master)
         if changed:
-            validate(node, f"Node {node.key!r} on OLT {olt.name!r}")
+            validate(node, _("Node %(key)r on OLT %(olt)r") % {"key": node.key, "olt": olt.name})
             node.save()
         if old_key != node.key:
             by_key.pop(old_key, None)

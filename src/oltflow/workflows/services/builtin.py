@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from oltflow.catalog.errors import CatalogError
 from oltflow.catalog.models import Oid, TaskTemplate
@@ -71,7 +72,7 @@ def _load_template(entry: dict, report: BuiltinReport, *, now: datetime | None) 
             description=entry.get("description", ""),
             enabled=entry.get("enabled", True),
         )
-        validate(template, f"Workflow template {entry['name']!r}")
+        validate(template, _("Workflow template %(name)r") % {"name": entry["name"]})
         template.save()
         report.templates_created += 1
     elif assign(template, {"description": entry.get("description", "")}):
@@ -98,7 +99,11 @@ def _load_template(entry: dict, report: BuiltinReport, *, now: datetime | None) 
         else:
             report.nodes_unchanged += 1
             continue
-        validate(node, f"Template node {node.key!r} of template {template.name!r}")
+        validate(
+            node,
+            _("Template node %(key)r of template %(template)r")
+            % {"key": node.key, "template": template.name},
+        )
         node.save()
         touched = True
 
@@ -112,7 +117,10 @@ def _oid(brand: str, model: str | None, oid: str, kind: str) -> Oid:
     found = found.filter(model__name=model) if model else found.filter(model__isnull=True)
     result = found.first()
     if result is None:
-        raise CatalogError(f"No catalog {kind} OID {oid} for {brand} {model or 'any model'}.")
+        raise CatalogError(
+            _("No catalog %(kind)s OID %(oid)s for %(brand)s %(model)s.")
+            % {"kind": kind, "oid": oid, "brand": brand, "model": model or _("any model")}
+        )
     return result
 
 
@@ -121,5 +129,5 @@ def _task_template(name: str | None) -> TaskTemplate | None:
         return None
     result = TaskTemplate.objects.filter(name=name).first()
     if result is None:
-        raise CatalogError(f"No task template named {name!r}.")
+        raise CatalogError(_("No task template named %(name)r.") % {"name": name})
     return result

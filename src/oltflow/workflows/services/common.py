@@ -10,6 +10,7 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from oltflow.catalog.models import Oid
 from oltflow.inventory.models import Olt
@@ -43,32 +44,43 @@ def validate(obj: models.Model, label: str) -> None:
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise WorkflowError(f"{label}: {describe_validation_error(exc)}") from None
+        raise WorkflowError(
+            _("%(label)s: %(errors)s") % {"label": label, "errors": describe_validation_error(exc)}
+        ) from None
 
 
 def validate_oids(oids: Iterable[Oid]) -> None:
     for oid in {oid.pk: oid for oid in oids}.values():
-        validate(oid, f"OID {oid.name!r} ({oid.oid})")
+        validate(oid, _("OID %(name)r (%(oid)s)") % {"name": oid.name, "oid": oid.oid})
 
 
 def validate_olts(olts: Iterable[Olt]) -> None:
     for olt in olts:
-        validate(olt, f"OLT {olt.name!r}")
+        validate(olt, _("OLT %(name)r") % {"name": olt.name})
 
 
 def listing(items: Sequence[str]) -> str:
     shown = "; ".join(items[:MAX_LISTED])
     if len(items) > MAX_LISTED:
-        shown += f"; and {len(items) - MAX_LISTED} more"
+        shown += _("; and %(count)d more") % {"count": len(items) - MAX_LISTED}
     return shown
 
 
 def misfit_message(oid: Oid, olt: Olt, key: str) -> str:
-    scope = oid.model.name if oid.model_id else "any model"
-    return (
-        f"OID {oid.name!r} ({oid.oid}) of node {key!r} is for {oid.brand.name} {scope}, "
-        f"not for OLT {olt.name!r} ({olt.brand.name} {olt.model.name})"
-    )
+    scope = oid.model.name if oid.model_id else _("any model")
+    return _(
+        "OID %(oid_name)r (%(oid)s) of node %(key)r is for %(brand)s %(scope)s, not for OLT "
+        "%(olt)r (%(olt_brand)s %(olt_model)s)"
+    ) % {
+        "oid_name": oid.name,
+        "oid": oid.oid,
+        "key": key,
+        "brand": oid.brand.name,
+        "scope": scope,
+        "olt": olt.name,
+        "olt_brand": olt.brand.name,
+        "olt_model": olt.model.name,
+    }
 
 
 def check_fit(pairs: Iterable[tuple[str, Oid, Olt]]) -> None:
@@ -79,7 +91,7 @@ def check_fit(pairs: Iterable[tuple[str, Oid, Olt]]) -> None:
         if not oid.fits(olt.brand_id, olt.model_id)
     ]
     if problems:
-        raise WorkflowError(f"Refused: {listing(problems)}.")
+        raise WorkflowError(_("Refused: %(problems)s.") % {"problems": listing(problems)})
 
 
 def masters_first(nodes: Sequence[N]) -> list[N]:
@@ -95,7 +107,9 @@ def masters_first(nodes: Sequence[N]) -> list[N]:
         if state.get(node.pk) == "done":
             return
         if state.get(node.pk) == "visiting":
-            raise WorkflowError(f"Nodes run after each other in a circle: {' -> '.join(path)}.")
+            raise WorkflowError(
+                _("Nodes run after each other in a circle: %(path)s.") % {"path": " -> ".join(path)}
+            )
         state[node.pk] = "visiting"
         master = by_pk.get(node.run_after_id) if node.run_after_id else None
         if master is not None:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from oltflow.catalog.models import Oid, TaskTemplate
 from oltflow.inventory.models import Olt
@@ -114,7 +115,7 @@ def sync_task_template(task_template: TaskTemplate, *, now: datetime | None = No
 def save_workflow_node(node: WorkflowNode, *, now: datetime | None = None) -> int:
     """Validate and save a per-OLT node (custom, or overriding its template), then compile it."""
     with transaction.atomic():
-        validate(node, f"Node {node.key!r}")
+        validate(node, _("Node %(key)r") % {"key": node.key})
         olt = node.workflow.olt
         check_fit([(node.key, node.oid, olt)])
         TaskTemplateResolver().resolve(node)

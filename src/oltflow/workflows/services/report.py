@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from oltflow.inventory.models import Olt
 
 
@@ -76,12 +78,20 @@ class ApplyReport:
 
     def summary(self) -> str:
         """One line for logs and admin messages."""
-        return (
-            f"template {self.template_name!r} on {len(self.olts)} OLT(s): "
-            f"{self.created} created, {self.linked} linked, {self.synced} synced, "
-            f"{self.unchanged} unchanged, {self.skipped} skipped, "
-            f"{self.jobs_changed} job(s) written"
-        )
+        return _(
+            "template %(template)r on %(olts)d OLT(s): %(created)d created, %(linked)d linked, "
+            "%(synced)d synced, %(unchanged)d unchanged, %(skipped)d skipped, %(jobs)d job(s) "
+            "written"
+        ) % {
+            "template": self.template_name,
+            "olts": len(self.olts),
+            "created": self.created,
+            "linked": self.linked,
+            "synced": self.synced,
+            "unchanged": self.unchanged,
+            "skipped": self.skipped,
+            "jobs": self.jobs_changed,
+        }
 
 
 @dataclass
@@ -96,7 +106,8 @@ class RemoveReport:
         return sum(len(keys) for keys in self.removed.values())
 
     def summary(self) -> str:
-        return (
-            f"template {self.template_name!r}: {self.nodes} node(s) removed from "
-            f"{len(self.removed)} OLT(s)"
-        )
+        return _("template %(template)r: %(nodes)d node(s) removed from %(olts)d OLT(s)") % {
+            "template": self.template_name,
+            "nodes": self.nodes,
+            "olts": len(self.removed),
+        }
