@@ -311,11 +311,33 @@ def _apply_to_olt(
         compiled = compile_node(node, now=now, resolver=resolver)
         if compiled.changed:
             entry.jobs_changed += 1
+        if action == "linked":
+            entry.jobs_changed += _unchain_left_behind(node, now, resolver)
 
         if action == "synced" and not (changed or compiled.changed):
             action = "unchanged"
         getattr(entry, action).append(node.key)
     return entry
+
+
+def _unchain_left_behind(node: WorkflowNode, now: datetime, resolver: TaskTemplateResolver) -> int:
+    """Nodes of the workflow a linked node left that ran after it now run on their own
+    interval (a chain stays inside one workflow). Returns how many jobs were written."""
+    written = 0
+    followers = node_queryset().filter(run_after=node).exclude(workflow_id=node.workflow_id)
+    for follower in followers:
+        follower.run_after = None
+        follower.save(update_fields=["run_after"])
+        logger.info(
+            "Node %s (%s) no longer runs after node %s, which moved to workflow %s",
+            follower.pk,
+            follower.key,
+            node.pk,
+            node.workflow_id,
+        )
+        if compile_node(follower, now=now, resolver=resolver).changed:
+            written += 1
+    return written
 
 
 def _copy_from_template(

@@ -295,3 +295,32 @@ def test_a_nodes_own_task_template_of_another_kind_is_refused(
 
     with pytest.raises(WorkflowError, match="task_template"):
         apply_template(template, olts, now=NOW)
+
+
+def test_a_custom_node_that_ran_after_a_linked_node_runs_on_its_own(
+    template: WorkflowTemplate, olts: list[Olt]
+) -> None:
+    olt = olts[0]
+    custom = OltWorkflow.objects.create(olt=olt, template=None)
+    status_oid = Oid.objects.get(brand__name="Huawei", oid="1.3.6.1.4.1.2011.6.128.1.1.2.46.1.15")
+    master = WorkflowNode.objects.create(
+        workflow=custom, key="status.run", name="Status", oid=status_oid, interval_seconds=60
+    )
+    follower = WorkflowNode.objects.create(
+        workflow=custom,
+        key="custom.line_profile",
+        name="Line profile",
+        oid=Oid.objects.get(brand__name="Huawei", name="ONT line profile"),
+        interval_seconds=600,
+        run_after=master,
+    )
+    compile_node(master, now=NOW)
+    compile_node(follower, now=NOW)
+
+    apply_template(template, [olt], now=NOW)
+
+    follower.refresh_from_db()
+    host = SnmpJobHost.objects.select_related("job").get(job__node=follower)
+    assert follower.run_after is None
+    assert host.job.run_after is None
+    assert host.next_run_at is not None
