@@ -47,12 +47,13 @@ class TokenBucket:
     def acquire(self) -> float:
         """Take one token, sleeping until one is available; return the seconds slept."""
         self._refill()
-        slept = 0.0
-        while self._tokens < 1.0:
-            pause = (1.0 - self._tokens) / self.rate
-            self._sleep(pause)
-            slept += pause
-            self._refill()
-        self._tokens -= 1.0
-        self.waited_s += slept
-        return slept
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return 0.0
+        pause = (1.0 - self._tokens) / self.rate
+        self._sleep(pause)
+        self._refill()
+        # The pause paid for this token; do not spin on rounding errors.
+        self._tokens = max(0.0, self._tokens - 1.0)
+        self.waited_s += pause
+        return pause

@@ -18,7 +18,8 @@ enum       map, strict                         ``map[str(raw)]``, e.g. {"1": "on
                                                ``number`` is the raw code
 ========== =================================== ============================================
 
-``unit`` is appended to ``text`` ("1234 m"); ``min`` and ``max`` bound the raw value.
+``unit`` is appended to ``text`` ("1234 m"); ``min`` and ``max`` bound the raw value; a
+scale's ``decimals`` defaults to the places its factor, offset and raw value need.
 ``validate_params`` checks a parameter set (the catalog admin calls it);
 ``compile_transform`` validates once and returns a function for many values; ``apply`` does
 both for one value. Malformed raw values raise ``ValueTransformError``.
@@ -231,9 +232,9 @@ def _with_unit(text: str, params: Mapping[str, Any]) -> str:
     return f"{text} {unit}" if unit else text
 
 
-def _decimals_of(factor: float) -> int:
-    """Decimal places a factor introduces: 0.01 gives 2, 0.002 gives 3, 10 gives 0."""
-    text = f"{abs(factor):.9f}".rstrip("0")
+def _decimals_of(number: float) -> int:
+    """Decimal places of a number: 0.01 gives 2, 0.002 gives 3, 10 gives 0."""
+    text = f"{abs(number):.9f}".rstrip("0")
     return min(len(text.split(".")[1]), 9) if "." in text else 0
 
 
@@ -292,8 +293,12 @@ def _scale(params: Mapping[str, Any], raw: Raw) -> TransformedValue:
     value = _as_number("scale", raw)
     _check_bounds("scale", value, params)
     factor = params["factor"]
-    number = value * factor + params.get("offset", 0)
-    decimals = params.get("decimals", _decimals_of(factor))
+    offset = params.get("offset", 0)
+    number = value * factor + offset
+    decimals = params.get(
+        "decimals",
+        min(9, max(_decimals_of(factor) + _decimals_of(value), _decimals_of(offset))),
+    )
     number = round(number, decimals)
     return TransformedValue(text=_with_unit(f"{number:.{decimals}f}", params), number=number)
 
