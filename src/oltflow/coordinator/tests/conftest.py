@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -63,9 +64,9 @@ def committed(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
     return call
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def broker_url() -> str:
-    """Redis database 14 for the Celery tests (the shared ``redis_url`` fixture uses 15)."""
+    """Redis database 14, emptied, for the Celery tests (the shared ``redis_url`` uses 15)."""
     import redis
 
     from conftest import require_service
@@ -94,8 +95,11 @@ test_database_url.__test__ = False  # not a test, despite its name
 
 
 @pytest.fixture
-def spawn() -> Iterator[Callable[..., subprocess.Popen]]:
-    """Start ``oltflow <args>`` on the test database; every process is killed at teardown."""
+def spawn(tmp_path: Any) -> Iterator[Callable[..., subprocess.Popen]]:
+    """Start ``oltflow <args>`` on the test database, its output in ``process.log_path``.
+
+    Every process still alive is killed at teardown (its process group, when it has one).
+    """
     started: list[subprocess.Popen] = []
 
     def start(*args: str, env: dict[str, str] | None = None, **popen: Any) -> subprocess.Popen:
@@ -105,21 +109,29 @@ def spawn() -> Iterator[Callable[..., subprocess.Popen]]:
             "OLTFLOW_LOG_LEVEL": "INFO",
             **(env or {}),
         }
-        process = subprocess.Popen(
-            [sys.executable, "-m", "oltflow", *args],
-            env=environment,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            **popen,
-        )
+        log_path = tmp_path / f"{args[0]}-{len(started)}.log"
+        with open(log_path, "w") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "oltflow", *args],
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                text=True,
+                **popen,
+            )
+        process.log_path = log_path  # type: ignore[attr-defined]
         started.append(process)
         return process
 
     yield start
     for process in started:
         if process.poll() is None:
-            process.kill()
+            if process.pid == os.getpgid(process.pid):
+                os.killpg(process.pid, signal.SIGKILL)
+            else:
+                process.kill()
         process.wait(10)
-        if process.stdout:
-            process.stdout.close()
+
+
+def output(process: subprocess.Popen) -> str:
+    return process.log_path.read_text()  # type: ignore[attr-defined]

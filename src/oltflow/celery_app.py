@@ -1,0 +1,53 @@
+"""The Celery application: queues, routes and the beat schedule of the coordinator tick.
+
+Used only when ``OLTFLOW_BROKER_URL`` is set. ``oltflow worker`` and ``oltflow coordinator``
+start its worker and beat; ``celery -A oltflow.celery_app`` works too.
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oltflow.settings")
+
+from django.conf import settings
+
+from oltflow.coordinator.policy import EXECUTION_QUEUES
+
+COORDINATOR_QUEUE = "coordinator"
+TICK_TASK = "oltflow.tick"
+EXECUTE_TASK = "oltflow.execute"
+
+app = Celery(
+    "oltflow",
+    include=["oltflow.coordinator.tasks.execution", "oltflow.coordinator.tasks.tick"],
+)
+app.conf.update(
+    broker_url=settings.OLTFLOW["BROKER_URL"] or None,
+    broker_connection_retry_on_startup=True,
+    task_queues=[Queue(name) for name in (*EXECUTION_QUEUES, COORDINATOR_QUEUE)],
+    task_default_queue=COORDINATOR_QUEUE,
+    task_routes={TICK_TASK: {"queue": COORDINATOR_QUEUE}},
+    # A message is acknowledged when its task ends, and a worker holds one message per process:
+    # a killed worker's message is not lost, and none waits behind a long execution.
+    task_acks_late=True,
+    worker_prefetch_multiplier=1,
+    # Outcomes live in Execution rows, not in a result backend.
+    task_ignore_result=True,
+    task_serializer="json",
+    accept_content=["json"],
+    timezone=settings.TIME_ZONE,
+    enable_utc=True,
+    worker_hijack_root_logger=False,
+    beat_schedule={
+        "coordinator-tick": {
+            "task": TICK_TASK,
+            "schedule": settings.OLTFLOW["BEAT_SECONDS"],
+            # A tick that waited longer than one period is useless: the next one is coming.
+            "options": {"queue": COORDINATOR_QUEUE, "expires": settings.OLTFLOW["BEAT_SECONDS"]},
+        }
+    },
+)
