@@ -114,28 +114,34 @@ class Demo:
 def start_demo(count: int = len(DEMO_OLTS), *, progress: Progress | None = None) -> Demo:
     """Start the simulated fleet and set everything up around it; see the module's text."""
     say = progress or (lambda message: logger.info("%s", message))
-
-    # The simulated OLTs.
     fleet = start_fleet(demo_fleet(count), progress=say)
     try:
-        # Their OLT rows and workflows.
-        olts = register_olts(fleet)
-        say(f"Registered {len(olts)} OLTs and applied the built-in workflow templates")
-
-        # Every job once now, discovery first (the claim orders by priority).
-        hosts = list(SnmpJobHost.objects.filter(olt__in=olts, enabled=True).values_list("pk"))
-        for (host_id,) in hosts:
-            run_now(host_id)
-        say(f"Asked {len(hosts)} jobs to run now")
-
-        # Someone to sign in as.
-        username, password = ensure_admin()
-        demo = Demo(fleet=fleet, olts=olts, username=username, password=password)
-        demo.start_churn()
-        return demo
+        demo = prepare_demo(fleet, progress=say)
     except BaseException:
         fleet.stop()
         raise
+    demo.start_churn()
+    return demo
+
+
+def prepare_demo(fleet: RunningFleet, *, progress: Progress | None = None) -> Demo:
+    """Register a running fleet's OLTs, apply their templates, run every job now, and make
+    sure the demo user exists. The fleet stays the caller's until ``Demo.stop()``."""
+    say = progress or (lambda message: logger.info("%s", message))
+
+    # Their OLT rows and workflows.
+    olts = register_olts(fleet)
+    say(f"Registered {len(olts)} OLTs and applied the built-in workflow templates")
+
+    # Every job once now, discovery first (the claim orders by priority).
+    hosts = list(SnmpJobHost.objects.filter(olt__in=olts, enabled=True).values_list("pk"))
+    for (host_id,) in hosts:
+        run_now(host_id)
+    say(f"Asked {len(hosts)} jobs to run now")
+
+    # Someone to sign in as.
+    username, password = ensure_admin()
+    return Demo(fleet=fleet, olts=olts, username=username, password=password)
 
 
 def register_olts(fleet: RunningFleet) -> list[Olt]:
