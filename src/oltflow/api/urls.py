@@ -1,5 +1,7 @@
 """The REST API's routes, under ``/api/v1/``."""
 
+from django.urls import path
+from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from oltflow.api import views
@@ -18,4 +20,8 @@ router.register("workflow-template-nodes", views.WorkflowTemplateNodeViewSet)
 router.register("job-hosts", views.JobHostViewSet)
 router.register("executions", views.ExecutionViewSet)
 
-urlpatterns = router.urls
+urlpatterns = [
+    # POST username and password, get the user's token for "Authorization: Token <key>".
+    path("auth-token/", obtain_auth_token, name="api-auth-token"),
+    *router.urls,
+]

@@ -74,3 +74,21 @@ def test_session_authentication_needs_csrf_for_writes(admin_user, world: World) 
 
     assert client.get("/api/v1/olts/").status_code == 200
     assert client.post("/api/v1/brands/", {"name": "Nokia"}).status_code == 403
+
+
+def test_a_script_gets_its_token_with_username_and_password(admin_user, world: World) -> None:
+    client = APIClient()
+
+    answer = client.post(
+        "/api/v1/auth-token/",
+        {"username": "operator", "password": "correct horse battery staple"},
+        format="json",
+    )
+    wrong = client.post(
+        "/api/v1/auth-token/", {"username": "operator", "password": "guess"}, format="json"
+    )
+
+    assert answer.status_code == 200
+    client.credentials(HTTP_AUTHORIZATION=f"Token {answer.json()['token']}")
+    assert client.get("/api/v1/olts/").status_code == 200
+    assert wrong.status_code == 400 and "non_field_errors" in wrong.json()
