@@ -298,17 +298,18 @@ def _apply_to_olt(
                 )
                 continue
 
-        # Copy the template's fields, save, compile.
+        # Copy the template's fields, save, compile. The values come from the validated
+        # template node (or were validated when the node overrode them), and the key is free on
+        # this OLT by the matching above: no per-node validation queries are needed.
         old_key = node.key
         changed = _copy_from_template(node, template_node, workflow, master)
         if changed:
-            validate(node, _("Node %(key)r on OLT %(olt)r") % {"key": node.key, "olt": olt.name})
             node.save()
         if old_key != node.key:
             by_key.pop(old_key, None)
         by_key[node.key] = node
         by_template_node[template_node.pk] = node
-        compiled = compile_node(node, now=now, resolver=resolver)
+        compiled = compile_node(node, now=now, resolver=resolver, fresh=action == "created")
         if compiled.changed:
             entry.jobs_changed += 1
         if action == "linked":
