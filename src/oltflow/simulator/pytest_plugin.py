@@ -28,7 +28,7 @@ from oltflow.simulator.fleet import RunningFleet, start_fleet
 from oltflow.simulator.netsnmp import NetSnmpAgent, NetSnmpUser
 from oltflow.simulator.spec import Fleet, SimulatedOlt
 
-#: An OID subtree the ``lab`` OLT fills with test objects.
+#: An OID subtree the ``lab`` OLT fills with test objects, in this order.
 LAB_SUBTREE = "1.3.6.1.4.1.99999"
 #: ``lab``: 50 values of 1,400 bytes. A GET of three overflows gufo-snmp's 4080-byte receive
 #: buffer; the answer to a GET of all 50 is larger than a UDP datagram, so snmpsim sends
@@ -36,10 +36,22 @@ LAB_SUBTREE = "1.3.6.1.4.1.99999"
 LAB_BIG_COLUMN = f"{LAB_SUBTREE}.1.1"
 #: ``lab``: 200 values of 100 bytes (a GETBULK of 40 of them overflows the buffer).
 LAB_WIDE_COLUMN = f"{LAB_SUBTREE}.2.1"
+#: ``lab``: integers 1..8; the agent never answers a request that touches row 5 (snmpsim's
+#: ``delay`` variation drops answers that would wait longer than 99999 ms): one bad ONU.
+#: 64 filler rows before it keep GETBULKs of the columns above from running into it.
+LAB_TRAP_COLUMN = f"{LAB_SUBTREE}.4.1"
+LAB_TRAP_ROW = 5
 
 _LAB_RECORDS = tuple(
     [(f"{LAB_BIG_COLUMN}.{row}", "4", f"{row:04d}" + "x" * 1396) for row in range(1, 51)]
     + [(f"{LAB_WIDE_COLUMN}.{row}", "4", f"{row:04d}" + "w" * 96) for row in range(1, 201)]
+    + [(f"{LAB_SUBTREE}.3.1.{row}", "2", "0") for row in range(1, 65)]
+    + [
+        (f"{LAB_TRAP_COLUMN}.{row}", "2", str(row))
+        if row != LAB_TRAP_ROW
+        else (f"{LAB_TRAP_COLUMN}.{row}", "2:delay", f"value={row},wait=100000")
+        for row in range(1, 9)
+    ]
 )
 
 #: The fleet behind ``snmp_simulator``: small, and one OLT per behaviour worth testing.
