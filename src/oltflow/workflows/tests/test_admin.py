@@ -186,3 +186,21 @@ def test_disabling_templates_from_the_list_switches_their_hosts(
 
     assert response.status_code == 302
     assert not SnmpJobHost.objects.filter(enabled=True).exists()
+
+
+def test_a_save_the_services_refuse_is_rolled_back_and_explained(
+    admin_client: Client, template: WorkflowTemplate, olts: list[Olt]
+) -> None:
+    from oltflow.catalog.models import TaskTemplate
+
+    apply_template(template, olts, now=NOW)
+    get = TaskTemplate.objects.get(name="Get")
+    url = reverse("admin:catalog_tasktemplate_change", args=[get.pk])
+    data = change_form_data(admin_client.get(url))
+    data.pop("is_default")
+
+    response = admin_client.post(url, data, follow=True)
+
+    assert "No enabled default task template for get OIDs" in response.content.decode()
+    get.refresh_from_db()
+    assert get.is_default
