@@ -5,10 +5,12 @@ These rows are written by the workflow services and the coordinator, never by ha
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from oltflow.coordinator.services import run_now
 from oltflow.jobs.models import Execution, SnmpJob, SnmpJobHost
 from oltflow.workflows.admin_actions import ReadOnlyAdmin
 
@@ -63,6 +65,25 @@ class SnmpJobHostAdmin(ReadOnlyAdmin):
     search_fields = ("job__name", "olt__name")
     list_select_related = ("job", "olt")
     date_hierarchy = "next_run_at"
+    actions = ("run_selected_now",)
+
+    @admin.action(description=_("Run the selected job hosts now"))
+    def run_selected_now(self, request: HttpRequest, queryset: QuerySet[SnmpJobHost]) -> None:
+        started = waiting = 0
+        for host in queryset:
+            if run_now(host) is None:
+                waiting += 1
+            else:
+                started += 1
+        self.message_user(
+            request,
+            _(
+                "%(started)d started; %(waiting)d waiting for their OLT, their kind's capacity "
+                "or the coordinator's next tick."
+            )
+            % {"started": started, "waiting": waiting},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Execution)

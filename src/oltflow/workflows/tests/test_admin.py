@@ -204,3 +204,19 @@ def test_a_save_the_services_refuse_is_rolled_back_and_explained(
     assert "No enabled default task template for get OIDs" in response.content.decode()
     get.refresh_from_db()
     assert get.is_default
+
+
+def test_run_now_marks_the_selected_job_hosts_due(
+    admin_client: Client, template: WorkflowTemplate, olts: list[Olt]
+) -> None:
+    apply_template(template, olts, now=NOW)
+    host = SnmpJobHost.objects.get(olt=olts[0], job__node__key="info.serial")
+
+    response = admin_client.post(
+        reverse("admin:jobs_snmpjobhost_changelist"),
+        {"action": "run_selected_now", "_selected_action": [str(host.pk)], "index": "0"},
+    )
+
+    assert response.status_code == 302
+    host.refresh_from_db()
+    assert host.run_requested_at is not None or host.executions.exists()
