@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -61,14 +61,21 @@ class Claimed:
 
 
 class ClaimBatch(list[Claimed]):
-    """The executions one claim created, and the kinds that were at capacity.
+    """The executions one claim created, the kinds that were at capacity, and how many free
+    OLTs were left for lack of a free worker.
 
     ``saturated`` maps a kind to ``(pending, limit, olts_waiting)``.
     """
 
-    def __init__(self, claimed: Sequence[Claimed] = (), saturated: dict | None = None) -> None:
+    def __init__(
+        self,
+        claimed: Sequence[Claimed] = (),
+        saturated: dict | None = None,
+        held_back: int = 0,
+    ) -> None:
         super().__init__(claimed)
         self.saturated: dict[str, tuple[int, int, int]] = saturated or {}
+        self.held_back = held_back
 
 
 @dataclass
@@ -111,8 +118,16 @@ class _Due:
         return self.retry_at is not None and self.retry_at <= now
 
 
-def claim_due(now: datetime, *, olt_ids: Sequence[int] | None = None) -> ClaimBatch:
+def claim_due(
+    now: datetime,
+    *,
+    olt_ids: Sequence[int] | None = None,
+    room: Mapping[str, int] | None = None,
+) -> ClaimBatch:
     """Claim the first due job host of every free OLT (of ``olt_ids`` when given).
+
+    ``room`` caps the claims per executor queue (the local executor's idle threads), so a
+    process never claims more than it can start; None means no cap (Celery queues).
 
     Returns the created executions, to dispatch after commit. Safe to call from any number of
     processes at once; a full pass (``olt_ids`` None) logs capacity saturation once, at
@@ -163,18 +178,25 @@ def claim_due(now: datetime, *, olt_ids: Sequence[int] | None = None) -> ClaimBa
             (row for row in heads if row.active_id is None),
             key=lambda row: (row.due_at(now), row.olt_id),
         )
-        room = {
+        kind_room = {
             kind: max(0, capacity.get(kind, DEFAULT_CAPACITY) - pending.get(kind, 0))
             for kind in {row.kind for row in free}
         }
+        queue_room = dict(room) if room is not None else None
         chosen: list[_Due] = []
         waiting: Counter[str] = Counter()
+        held_back = 0
         for row in free:
-            if room[row.kind] > 0:
-                room[row.kind] -= 1
-                chosen.append(row)
-            else:
+            queue = policy.queue_for(row.kind, retry=row.is_retry(now))
+            if kind_room[row.kind] <= 0:
                 waiting[row.kind] += 1
+            elif queue_room is not None and queue_room.get(queue, 0) <= 0:
+                held_back += 1
+            else:
+                kind_room[row.kind] -= 1
+                if queue_room is not None:
+                    queue_room[queue] -= 1
+                chosen.append(row)
 
         # Step 4 and 5: insert the executions, then move the schedules of those that landed.
         inserted = _insert_executions(chosen, now) if chosen else {}
@@ -207,7 +229,10 @@ def claim_due(now: datetime, *, olt_ids: Sequence[int] | None = None) -> ClaimBa
                 row.olt_id,
             )
 
-    batch = ClaimBatch(saturated=saturated)
+    if held_back:
+        logger.debug("%d free OLTs wait for an idle worker of this process", held_back)
+
+    batch = ClaimBatch(saturated=saturated, held_back=held_back)
     for row in claimed:
         retry = row.is_retry(now)
         item = Claimed(

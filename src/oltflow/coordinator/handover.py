@@ -19,7 +19,7 @@ logger = logging.getLogger(__name__)
 
 def hand_over(olt_id: int, *, executor: Executor, now: datetime | None = None) -> list[Claimed]:
     """Claim and dispatch the next due job of OLT ``olt_id``; returns what was claimed."""
-    claimed = claim_due(now or timezone.now(), olt_ids=[olt_id])
+    claimed = claim_due(now or timezone.now(), olt_ids=[olt_id], room=executor.free_slots())
     if not claimed:
         logger.debug("OLT %s handed over to nothing: no due job it can start", olt_id)
     dispatch_on_commit(executor, claimed)

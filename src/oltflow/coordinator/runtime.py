@@ -4,9 +4,11 @@
 with ``start_local()`` and stops it with ``LocalRuntime.stop()``.
 
 The loop ticks every TICK_SECONDS, sooner when a job comes due before that (it sleeps until
-the earliest ``next_run_at`` or ``retry_at``), and at once when an execution ends while a
-kind was at capacity, so the freed room is used without waiting. Hand-over itself needs no
-tick: the worker thread that finished an execution claims its OLT's next job.
+the earliest ``next_run_at`` or ``retry_at``), and at once when an execution ends while work
+was left due for lack of room (a kind at capacity, or no idle thread), so the freed room is
+used without waiting. Hand-over itself needs no tick: the worker thread that finished an
+execution claims its OLT's next job. A tick claims no more than the idle threads can start,
+so several processes share the work and no PENDING row waits in a local queue.
 """
 
 from __future__ import annotations
@@ -100,7 +102,7 @@ class LocalRuntime:
                 next_due = None
                 try:
                     result = tick(executor=self.executor)
-                    self._saturated = bool(result.saturated)
+                    self._saturated = bool(result.saturated or result.held_back)
                     next_due = result.next_due_at
                 except Exception:
                     logger.exception("Tick failed; trying again in %.2f s", self.tick_seconds)

@@ -49,7 +49,7 @@ def run_now(
                 job_host_id,
             )
             return None
-        claimed = claim_due(now, olt_ids=[olt_id])
+        claimed = claim_due(now, olt_ids=[olt_id], room=executor.free_slots())
         dispatch_on_commit(executor, claimed)
 
     mine = next((item for item in claimed if item.job_host_id == job_host_id), None)

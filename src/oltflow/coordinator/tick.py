@@ -26,6 +26,7 @@ class TickResult:
     reaped: Reaped
     next_due_at: datetime | None
     saturated: dict[str, tuple[int, int, int]] = field(default_factory=dict)
+    held_back: int = 0
 
 
 def tick(*, executor: Executor, now: datetime | None = None) -> TickResult:
@@ -36,7 +37,7 @@ def tick(*, executor: Executor, now: datetime | None = None) -> TickResult:
     reaped = reap(now)
     dispatch_on_commit(executor, reaped.redispatched)
 
-    claimed = claim_due(now)
+    claimed = claim_due(now, room=executor.free_slots())
     dispatch_on_commit(executor, claimed)
 
     result = TickResult(
@@ -44,6 +45,7 @@ def tick(*, executor: Executor, now: datetime | None = None) -> TickResult:
         reaped=reaped,
         next_due_at=next_due_at(now),
         saturated=claimed.saturated,
+        held_back=claimed.held_back,
     )
     if claimed or reaped.interrupted or reaped.released or reaped.redispatched:
         logger.info(

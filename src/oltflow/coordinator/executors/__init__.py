@@ -8,7 +8,7 @@ code only calls ``dispatch``; it never knows which one it talks to.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from django.conf import settings
@@ -26,6 +26,9 @@ class Executor(Protocol):
 
     def is_accepting(self) -> bool:
         """False while stopping: finishing executions then hand their OLT to nobody."""
+
+    def free_slots(self) -> Mapping[str, int] | None:
+        """Per queue, how many more executions it can start now; None for no limit."""
 
 
 def dispatch_on_commit(executor: Executor, claimed: Sequence[Claimed]) -> None:

@@ -28,3 +28,7 @@ class CeleryExecutor:
 
     def is_accepting(self) -> bool:
         return True
+
+    def free_slots(self) -> None:
+        """Celery queues take any number; the capacity per kind is the only limit."""
+        return None

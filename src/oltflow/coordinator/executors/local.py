@@ -67,6 +67,12 @@ class LocalExecutor:
     def pool_sizes(self) -> dict[str, int]:
         return {name: pool.size for name, pool in self._pools.items()}
 
+    def free_slots(self) -> dict[str, int]:
+        """Idle threads per queue, minus work queued for them. A worker thread asking (its
+        hand-over, as its execution ends) counts as idle: it takes the next item at once."""
+        me = threading.current_thread().name
+        return {name: pool.free(counting=me) for name, pool in self._pools.items()}
+
     def running(self) -> list[int]:
         """Ids of the executions the worker threads run now."""
         return [pk for pool in self._pools.values() for pk in pool.running()]
@@ -133,6 +139,10 @@ class _Pool:
 
     def running(self) -> list[int]:
         return list(self._running.values())
+
+    def free(self, *, counting: str) -> int:
+        busy = sum(1 for thread in list(self._running) if thread != counting)
+        return max(0, self.size - busy - self._items.qsize())
 
     def close(self) -> list[Claimed]:
         """Take back everything not started yet, and tell every thread to stop."""

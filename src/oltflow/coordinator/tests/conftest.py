@@ -29,6 +29,9 @@ class RecordingExecutor:
     def is_accepting(self) -> bool:
         return self.accepting
 
+    def free_slots(self) -> None:
+        return None
+
 
 @pytest.fixture
 def catalog(db: None) -> Catalog:

@@ -13,10 +13,12 @@ import pytest
 from django.utils import timezone
 
 from oltflow.coordinator import executors
+from oltflow.coordinator.claim import claim_due
+from oltflow.coordinator.executors.local import LocalExecutor
 from oltflow.coordinator.runtime import start_local
 from oltflow.coordinator.tests.factories import make_job, make_olt
 from oltflow.jobs.choices import ACTIVE_STATUSES, ExecutionStatus
-from oltflow.jobs.models import Execution
+from oltflow.jobs.models import Execution, SnmpJobHost
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -111,10 +113,9 @@ def test_many_olts_under_the_pools_concurrency_all_run_one_at_a_time_per_olt(
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
-def test_stop_lets_running_work_finish_and_releases_what_was_queued(catalog):
-    # Given three OLTs with a 0.5 s get each, and one get thread
+def slow_gets(catalog, count, seconds=0.5):
     now = timezone.now()
-    hosts = [
+    return [
         make_job(
             catalog,
             make_olt(catalog, f"q{n}"),
@@ -122,14 +123,19 @@ def test_stop_lets_running_work_finish_and_releases_what_was_queued(catalog):
             "get",
             next_run_at=now,
             interval_seconds=3600,
-            parameters={"duration_min": 0.5, "duration_max": 0.5},
+            parameters={"duration_min": seconds, "duration_max": seconds},
         )
-        for n in range(3)
+        for n in range(count)
     ]
-    runtime = start_local(
-        concurrency={"discovery_main": 1, "discovery_retry": 1, "get_main": 1, "get_retry": 1},
-        tick_seconds=30,
-    )
+
+
+ONE_THREAD = {"discovery_main": 1, "discovery_retry": 1, "get_main": 1, "get_retry": 1}
+
+
+def test_a_tick_claims_no_more_than_idle_threads_and_stop_lets_running_work_finish(catalog):
+    # Given three OLTs with a 0.5 s get each, and one get thread
+    hosts = slow_gets(catalog, 3)
+    runtime = start_local(concurrency=ONE_THREAD, tick_seconds=30)
     assert executors.current() is runtime.executor
     wait_for(
         lambda: Execution.objects.filter(status=ExecutionStatus.RUNNING).exists(),
@@ -137,16 +143,46 @@ def test_stop_lets_running_work_finish_and_releases_what_was_queued(catalog):
         "one execution to start",
     )
 
-    # When the runtime stops gracefully
-    interrupted = runtime.stop(graceful=True, timeout=5)
+    # Then only one was claimed: the others stay due, for this or another process
+    assert Execution.objects.count() == 1
 
-    # Then the running one finished, the two queued were released and are due again
-    assert interrupted == []
-    statuses = sorted(Execution.objects.values_list("status", flat=True))
-    assert statuses == [ExecutionStatus.INTERRUPTED] * 2 + [ExecutionStatus.SUCCESS]
-    for execution in Execution.objects.filter(status=ExecutionStatus.INTERRUPTED):
-        assert execution.error == "the local runtime stopped before it started"
-        assert execution.job_host.next_run_at == execution.due_at
-        assert execution.job_host.consecutive_failures == 0
+    # When the runtime stops gracefully, the running one finishes
+    assert runtime.stop(graceful=True, timeout=5) == []
+    assert list(Execution.objects.values_list("status", flat=True)) == [ExecutionStatus.SUCCESS]
+    assert (
+        SnmpJobHost.objects.filter(
+            pk__in=[h.pk for h in hosts], next_run_at__lte=timezone.now()
+        ).count()
+        == 2
+    )
     assert executors.current() is None
-    assert len(hosts) == 3
+
+
+def test_stop_releases_work_queued_but_not_started(catalog):
+    # Given a local executor with one get thread, and two claimed executions sent to it
+    slow_gets(catalog, 2)
+    executor = LocalExecutor(ONE_THREAD)
+    executor.start()
+    claimed = claim_due(timezone.now())
+    for item in claimed:
+        executor.dispatch(item)
+    wait_for(
+        lambda: Execution.objects.filter(status=ExecutionStatus.RUNNING).exists(),
+        10,
+        "one execution to start",
+    )
+
+    # When it stops gracefully
+    assert executor.stop(graceful=True, timeout=5) == []
+
+    # Then the running one finished, and the queued one was released, due again, no failure
+    assert sorted(Execution.objects.values_list("status", flat=True)) == [
+        ExecutionStatus.INTERRUPTED,
+        ExecutionStatus.SUCCESS,
+    ]
+    released = Execution.objects.get(status=ExecutionStatus.INTERRUPTED)
+    assert released.error == "the local runtime stopped before it started"
+    assert released.job_host.next_run_at == released.due_at
+    assert released.job_host.consecutive_failures == 0
+    # And what arrives after the stop is released at once
+    assert not executor.is_accepting()

@@ -80,6 +80,9 @@ def test_dispatch_happens_after_commit_and_sees_the_committed_row(catalog):
         def is_accepting(self):
             return True
 
+        def free_slots(self):
+            return None
+
     # When a tick claims it
     result = tick(executor=CheckingExecutor(), now=NOW)
 
