@@ -41,6 +41,9 @@ LAB_WIDE_COLUMN = f"{LAB_SUBTREE}.2.1"
 #: 64 filler rows before it keep GETBULKs of the columns above from running into it.
 LAB_TRAP_COLUMN = f"{LAB_SUBTREE}.4.1"
 LAB_TRAP_ROW = 5
+#: ``lab``: one value of each SNMP type oltflow meets (IpAddress, Counter64, Gauge32,
+#: OBJECT IDENTIFIER, TimeTicks, Counter32, Opaque, an empty OCTET STRING).
+LAB_TYPES_COLUMN = f"{LAB_SUBTREE}.5.1"
 
 _LAB_RECORDS = tuple(
     [(f"{LAB_BIG_COLUMN}.{row}", "4", f"{row:04d}" + "x" * 1396) for row in range(1, 51)]
@@ -51,6 +54,16 @@ _LAB_RECORDS = tuple(
         if row != LAB_TRAP_ROW
         else (f"{LAB_TRAP_COLUMN}.{row}", "2:delay", f"value={row},wait=100000")
         for row in range(1, 9)
+    ]
+    + [
+        (f"{LAB_TYPES_COLUMN}.1", "64", "10.1.2.3"),
+        (f"{LAB_TYPES_COLUMN}.2", "70", str(2**64 - 1)),
+        (f"{LAB_TYPES_COLUMN}.3", "66", str(2**32 - 1)),
+        (f"{LAB_TYPES_COLUMN}.4", "6", "1.3.6.1.4.1.2011"),
+        (f"{LAB_TYPES_COLUMN}.5", "67", "12345"),
+        (f"{LAB_TYPES_COLUMN}.6", "65", "7"),
+        (f"{LAB_TYPES_COLUMN}.7", "68", "0102"),
+        (f"{LAB_TYPES_COLUMN}.8", "4x", ""),
     ]
 )
 

@@ -58,6 +58,10 @@ SnmpValue = int | float | bytes | str
 
 T = TypeVar("T")
 
+#: Seconds after which an SNMPv3 session refreshes engine boots and time before its next
+#: operation (agents accept requests within 150 s of their clock).
+V3_RESYNC_AFTER_S = 100.0
+
 
 @dataclass(frozen=True)
 class GetResult:
@@ -92,6 +96,7 @@ class SnmpClient:
         self._session: SnmpSession | None = None
         self._busy = threading.Lock()
         self._walk_repetitions: dict[str, int] = {}
+        self._synchronised_at = 0.0
         self.requests = 0
 
     # Life cycle
@@ -112,6 +117,17 @@ class SnmpClient:
         """Open the UDP session (SNMPv3: discover the engine); called by ``__enter__``."""
         if self._session is None:
             self._session = open_session(self.target, self._before_request)
+            self._synchronised_at = time.monotonic()
+        elif (
+            self.target.version == "v3"
+            and time.monotonic() - self._synchronised_at > V3_RESYNC_AFTER_S
+        ):
+            # SNMPv3 agents refuse requests outside their 150 s time window: resynchronise.
+            try:
+                self._session.refresh()
+            except Exception as exc:
+                raise translate(exc, self.target, "resynchronising SNMPv3 time") from exc
+            self._synchronised_at = time.monotonic()
 
     def close(self) -> None:
         """Drop the session; its socket closes when garbage-collected."""

@@ -12,14 +12,22 @@ from oltflow.simulator import mibs
 from oltflow.simulator.cli import main
 from oltflow.simulator.fleet import RunningFleet
 from oltflow.snmp import SnmpClient, SnmpTimeoutError
-from oltflow.snmp.index import HUAWEI_GPON, ZTE_GPON_ZXAN, ZTE_GPON_ZXGPON, OnuPosition
+from oltflow.snmp.index import (
+    HUAWEI_GPON,
+    ZTE_GPON_ZXAN,
+    ZTE_GPON_ZXGPON,
+    IndexLayout,
+    OnuPosition,
+)
 
 
 def _positions(fleet: RunningFleet, name: str) -> list[OnuPosition]:
     return [OnuPosition(o.frame, o.slot, o.port, o.onu_id) for o in fleet.onus(name)]
 
 
-def _walk_positions(fleet: RunningFleet, name: str, column: str, layout) -> list[OnuPosition]:  # type: ignore[no-untyped-def]
+def _walk_positions(
+    fleet: RunningFleet, name: str, column: str, layout: IndexLayout
+) -> list[OnuPosition]:
     with SnmpClient(fleet.target(name)) as client:
         rows = client.walk(column)
     return [layout.decode(oid[len(column) + 1 :]) for oid, _ in rows]

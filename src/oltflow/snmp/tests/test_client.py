@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+import oltflow.snmp.client as client_module
 from oltflow.simulator import mibs
 from oltflow.simulator.fleet import RunningFleet
 from oltflow.simulator.netsnmp import NetSnmpAgent
@@ -14,6 +15,7 @@ from oltflow.simulator.pytest_plugin import (
     LAB_BIG_COLUMN,
     LAB_TRAP_COLUMN,
     LAB_TRAP_ROW,
+    LAB_TYPES_COLUMN,
     LAB_WIDE_COLUMN,
     NETSNMP_USERS,
 )
@@ -82,6 +84,19 @@ def test_v3_authentication_and_privacy_against_net_snmp(
     assert ("1.3.6.1.2.1.1.6.0", b"oltflow test lab") in system
     assert result.values == {"1.3.6.1.2.1.1.6.0": b"oltflow test lab"}
     assert result.missing == ["1.3.6.1.2.1.1.6.1"]
+
+
+def test_a_long_lived_v3_client_resynchronises_its_clock(
+    netsnmp_agent: NetSnmpAgent, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(client_module, "V3_RESYNC_AFTER_S", 0.0)
+
+    with SnmpClient(netsnmp_agent.user_target(NETSNMP_USERS[0])) as client:
+        first = client.get("1.3.6.1.2.1.1.6.0")
+        second = client.get("1.3.6.1.2.1.1.6.0")
+
+        assert first == second == b"oltflow test lab"
+        assert client.requests == 2  # the refresh exchanges are not counted
 
 
 def test_v3_wrong_authentication_key_is_an_auth_error(netsnmp_agent: NetSnmpAgent) -> None:
@@ -202,6 +217,13 @@ def test_get_returns_one_value_or_raises(snmp_simulator: RunningFleet) -> None:
         assert client.get("1.3.6.1.2.1.1.2.0") == "1.3.6.1.4.1.2011"
         with pytest.raises(SnmpNoSuchObjectError):
             client.get("1.3.6.1.2.1.1.5.1")
+
+
+def test_values_come_back_as_python_types(snmp_simulator: RunningFleet) -> None:
+    with SnmpClient(snmp_simulator.target("lab-1")) as client:
+        values = [value for _, value in client.walk(LAB_TYPES_COLUMN)]
+
+    assert values == ["10.1.2.3", 2**64 - 1, 2**32 - 1, "1.3.6.1.4.1.2011", 12345, 7, b"0102", b""]
 
 
 # Failures and limits
