@@ -139,6 +139,7 @@ class SnmpClient:
             self._policer.acquire()
 
     def _exclusive(self) -> SnmpSession:
+        """The open session, reserved for the calling thread until ``_busy`` is released."""
         if not self._busy.acquire(blocking=False):
             raise SnmpConfigError(
                 f"SnmpClient for {self.target.address} is already in use: it is not "
