@@ -313,6 +313,7 @@ def start_fleet(
         command = [
             sys.executable,
             "-c",
+            "from oltflow.simulator.watchdog import watch_parent; watch_parent(); "
             "from snmpsim.commands.responder import main; raise SystemExit(main())",
             f"--data-dir={data_dir}",
             f"--cache-dir={workdir / 'cache'}",

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from oltflow.simulator.ber import BerError, read_header, replace_community
+from oltflow.simulator.watchdog import watch_parent
 
 logger = logging.getLogger(__name__)
 
@@ -202,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--state", required=True, type=Path, help="JSON state file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("OLTFLOW_RELAY_LOG_LEVEL", "WARNING"))
+    watch_parent()
     asyncio.run(_serve(_address(args.listen), _address(args.upstream), args.state))
     return 0
 

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -162,3 +165,28 @@ def test_the_command_refuses_impossible_sizes() -> None:
 
     assert main(["--slots", "17"], out=out) == 2
     assert "slots 17 is outside 1..16" in out.getvalue()
+
+
+_ORPHAN_SCRIPT = """
+import os
+from oltflow.simulator.fleet import start_fleet
+from oltflow.simulator.spec import Fleet, SimulatedOlt
+fleet = start_fleet(Fleet(olts=(SimulatedOlt("orphan-1", ports_per_slot=1, onus_per_port=1),)))
+print(" ".join(str(process.pid) for process in fleet._processes), flush=True)
+os._exit(0)
+"""
+
+
+def test_the_fleet_dies_with_the_process_that_started_it() -> None:
+    # A test run killed with SIGKILL must not leave snmpsim and the relay behind.
+    output = subprocess.run(
+        [sys.executable, "-c", _ORPHAN_SCRIPT], capture_output=True, check=True, timeout=60
+    ).stdout
+    pids = [int(pid) for pid in output.split()]
+    deadline = time.monotonic() + 10
+
+    while any(Path(f"/proc/{pid}").exists() for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    assert len(pids) == 2
+    assert not [pid for pid in pids if Path(f"/proc/{pid}").exists()]
