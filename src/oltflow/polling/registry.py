@@ -27,16 +27,14 @@ class UnknownRunnerError(LookupError):
 
 def runner_for(name: str) -> Runner:
     """Return the runner registered under ``name`` (a ``catalog.Runner`` value)."""
-    from oltflow.polling import simulate
+    # Imported here: simulate imports this module, discovery and get import models.
+    from oltflow.polling import discovery, get, simulate
 
-    runners: dict[str, Runner] = {"simulate": simulate.run}
-    try:
-        from oltflow.polling import discovery, get
-    except ImportError:  # TODO(#3): remove once the SNMP runners land.
-        pass
-    else:
-        runners["discovery"] = discovery.run
-        runners["get"] = get.run
+    runners: dict[str, Runner] = {
+        "discovery": discovery.run,
+        "get": get.run,
+        "simulate": simulate.run,
+    }
     try:
         return runners[name]
     except KeyError:
