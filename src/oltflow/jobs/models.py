@@ -237,10 +237,11 @@ class Execution(models.Model):
         return bool(changed)
 
     def redispatch(self, now: datetime) -> bool:
-        """Count one more hand-over to the executor of a row still PENDING."""
-        changed = Execution.objects.filter(pk=self.pk, status=ExecutionStatus.PENDING).update(
-            dispatched_at=now, dispatch_count=F("dispatch_count") + 1
-        )
+        """Count one more hand-over to the executor of a row still PENDING. False when it
+        started meanwhile, or another reaper already sent it again."""
+        changed = Execution.objects.filter(
+            pk=self.pk, status=ExecutionStatus.PENDING, dispatch_count=self.dispatch_count
+        ).update(dispatched_at=now, dispatch_count=F("dispatch_count") + 1)
         if changed:
             self.dispatched_at = now
             self.dispatch_count += 1
