@@ -89,7 +89,9 @@ class Fleet:
     """Simulated OLTs served by one snmpsim process behind one UDP port on loopback.
 
     ``port`` 0 picks a free port. The SNMPv3 user answers for the OLT named ``v3_olt``
-    (default: the first responsive one); snmpsim serves SNMPv3 only for the empty context.
+    (default: the first responsive one) with that OLT's first data set: snmpsim serves SNMPv3
+    only for the empty context, from a copy that does not follow churn epochs or the relay's
+    community settings (delays and silences do apply).
     """
 
     olts: tuple[SimulatedOlt, ...]
