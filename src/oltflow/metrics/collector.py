@@ -48,7 +48,11 @@ LATENESS_BUCKETS = (0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0, 300.
 # Counts that runners store in Execution.summary, exported as counters per kind.
 SUMMARY_COUNTERS = {
     "snmp_requests": ("oltflow_snmp_requests", "SNMP requests sent by executions."),
-    "errors": ("oltflow_snmp_errors", "SNMP errors met by executions (timeouts, bad answers)."),
+    "errors": (
+        "oltflow_snmp_errors",
+        "Answers executions could not use (undecodable indexes or values); executions that "
+        "failed outright count in oltflow_executions_total.",
+    ),
 }
 
 

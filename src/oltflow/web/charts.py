@@ -16,7 +16,7 @@ from django.utils import timezone
 from oltflow.jobs.models import Execution
 
 # Plot area margins inside the SVG viewBox, in SVG units.
-LEFT = 48
+LEFT = 72
 RIGHT = 12
 TOP = 10
 BOTTOM = 22

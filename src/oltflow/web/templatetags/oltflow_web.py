@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext_lazy as _
 
 from oltflow.catalog.choices import Kind
@@ -48,6 +51,28 @@ def kind_label(code: str) -> str:
 
 
 @register.filter
+def elapsed(moment: datetime | None) -> str:
+    """Time since ``moment``: seconds under a minute, else Django's timesince (two units)."""
+    if moment is None:
+        return ""
+    seconds = (timezone.now() - moment).total_seconds()
+    if seconds < 60:
+        return _("%(seconds)d s") % {"seconds": max(0, int(seconds))}
+    return timesince(moment, depth=2)
+
+
+@register.filter
+def remaining(moment: datetime | None) -> str:
+    """Time until ``moment``: seconds under a minute, else Django's timeuntil (two units)."""
+    if moment is None:
+        return ""
+    seconds = (moment - timezone.now()).total_seconds()
+    if seconds < 60:
+        return _("%(seconds)d s") % {"seconds": max(0, int(seconds))}
+    return timeuntil(moment, depth=2)
+
+
+@register.filter
 def seconds(value: float | None) -> str:
     """A duration in seconds, e.g. ``0.42 s``, ``12.3 s`` or ``4 min 05 s``."""
     if value is None:
@@ -62,10 +87,15 @@ def seconds(value: float | None) -> str:
 
 @register.filter
 def summary_items(summary: Any) -> list[tuple[str, Any]]:
-    """The scalar entries of an execution summary, in key order."""
+    """The telling entries of an execution summary, in key order: scalars that are not zero
+    (``seconds`` repeats the duration column)."""
     if not isinstance(summary, dict):
         return []
-    return [(k, v) for k, v in sorted(summary.items()) if not isinstance(v, dict | list)]
+    return [
+        (key, value)
+        for key, value in sorted(summary.items())
+        if key != "seconds" and not isinstance(value, dict | list) and value not in (0, "", None)
+    ]
 
 
 @register.filter
