@@ -37,19 +37,42 @@ ZTE C300/C320 (best effort). Two table families number the same PON port differe
 .28.1.1.3   zxGponOntDevMgmtDescription             description
 .28.1.1.5   zxGponOntDevMgmtProvisionSn             OCTET STRING (SIZE 8), e.g. ZTEG + 4 bytes
 .28.2.1.4   zxGponOntPhaseState                     los(1), working(3), dyinggasp(4), offline(6)
-.11.4.1.2   zxGponRTDDistance                       distance in metres
+.28.2.1.7   last offline reason (column 7)          1 unknown, 2 LOS, 3 LOSi, 4 LOFi, 9 dying gasp,
+                                                    12 reboot (codes 1..13, see the catalog)
+.11.4.1.2   zxGponRTDDistance                       distance in metres (0 when offline)
 =========== ======================================= =============================================
 
-Tables under ``1.3.6.1.4.1.3902.1082.500`` (object names not confirmed; meanings from public
-pollers run against C320s), indexed by the other port numbering and the ONU id:
+The ONU's ANI-G optical levels (ZXGPON-ONTMGMT-MIB, ``.50.12.1.1``) have one more index part,
+the ANI port: ``<zxGponMgmtPonOltId>.<ONU id>.1``. Public pollers read both columns as
+``raw * 0.002 - 30`` dBm (OMCI's 0.002 dB steps) and 65535 as no reading, which captures show
+for every offline ONU; the simulator also answers 65535 for online ONUs whose optics do not
+report. Pollers treat raw values above 30000 as levels below -30 dBm; the simulated levels
+stay at or above -30 dBm, so no such value is served.
+
+============== ==================================== =============================================
+.50.12.1.1.10  ANI-G optical signal level           ONU receive power
+.50.12.1.1.14  ANI-G transmit optical level         ONU transmit power
+============== ==================================== =============================================
+
+Tables under ``1.3.6.1.4.1.3902.1082.500`` (zxAnPon, ZTE-AN-SMI), indexed by the other port
+numbering (type 1 and rack 1 in the top byte, then shelf, slot and port bytes) and the ONU id:
 
 =================== ========================================================================
-.10.2.3.3.1.2       ONU name
+.1.2.4.2.1.2        zxAnPonRxOpticalPower (ZTE-AN-PON-BASE-MIB): the ONU's light as the OLT
+                    receives it, 0.001 dBm; 65535000 = N/A (ONU not in service), -80000 = no
+                    signal. Offline ONUs whose last session ended in LOS answer -80000, the
+                    other offline ones 65535000, as do online ONUs without a reading.
+.10.2.3.3.1.2       ONU name (object names below not confirmed; meanings from public pollers)
 .10.2.3.3.1.18      serial as text, prefixed "1," (e.g. "1,ZTEGC1E5B3AD")
 .10.2.3.8.1.4       phase state: 1 logging, 2 LOS, 3 syncMib, 4 working, 5 dying-gasp, 7 offline
 .10.2.3.10.1.2      distance in metres
 .20.2.2.2.1.10      ONU receive power, ``raw * 0.002 - 30`` dBm; offline ONUs have no row
 =================== ========================================================================
+
+The simulator serves ``.20.2.2.2.1.10`` as ``<ifIndex>.<ONU id>`` and leaves offline ONUs out.
+Public captures of C320 and C600 agents show it indexed like ANI-G, ``<ifIndex>.<ONU id>.1``,
+with 65535 for offline ONUs; no built-in template reads it, and the polling tests use it in
+its present form as a column addressed through another index formula.
 """
 
 from __future__ import annotations
@@ -83,9 +106,20 @@ ZTE_ONU_NAME = f"{ZXGPON_SERVICE}.28.1.1.2"
 ZTE_ONU_DESCRIPTION = f"{ZXGPON_SERVICE}.28.1.1.3"
 ZTE_ONU_SN = f"{ZXGPON_SERVICE}.28.1.1.5"
 ZTE_ONU_PHASE_STATE = f"{ZXGPON_SERVICE}.28.2.1.4"
+ZTE_ONU_LAST_DOWN_CAUSE = f"{ZXGPON_SERVICE}.28.2.1.7"
 ZTE_ONU_DISTANCE = f"{ZXGPON_SERVICE}.11.4.1.2"
+ZTE_ANI_RX_POWER = f"{ZXGPON_SERVICE}.50.12.1.1.10"
+ZTE_ANI_TX_POWER = f"{ZXGPON_SERVICE}.50.12.1.1.14"
+#: The ANI port of the ONU's optical rows: the third part of their index.
+ZTE_ANI_PORT = 1
+#: ZTE's "no reading" for ANI-G optical levels.
+ZTE_ANI_NO_READING = 65535
 
 ZTE_ZXAN = "1.3.6.1.4.1.3902.1082.500"
+ZTE_ZXAN_OLT_RX_POWER = f"{ZTE_ZXAN}.1.2.4.2.1.2"
+#: zxAnPonRxOpticalPower sentinels: ONU not in service, and no light received.
+ZTE_ZXAN_NOT_IN_SERVICE = 65535000
+ZTE_ZXAN_NO_SIGNAL = -80000
 ZTE_ZXAN_ONU_NAME = f"{ZTE_ZXAN}.10.2.3.3.1.2"
 ZTE_ZXAN_ONU_SN = f"{ZTE_ZXAN}.10.2.3.3.1.18"
 ZTE_ZXAN_ONU_STATE = f"{ZTE_ZXAN}.10.2.3.8.1.4"

@@ -19,13 +19,22 @@ _ZTE_MODELS = ("ZTE-F660", "ZTE-F670L", "ZTE-F601", "ZTE-F609")
 _STREETS = ("Av. Libertad", "Calle Sol", "Jr. Union", "Calle Mayor", "Av. Grau", "Pasaje Norte")
 _ACCENTED = ("Peña", "Núñez", "Muñoz", "Gómez")
 _PROFILES = ("LP-100M", "LP-300M", "LP-600M", "LP-1G")
-# hwGponDeviceOntControlLastDownCause codes and how often each ends an ONT's last session.
-_DOWN_CAUSES = ((13, 45), (2, 25), (1, 15), (3, 5), (9, 5), (10, 5))
+# Last down causes in each vendor's codes, and how often each ends an ONU's last session;
+# the two tables pair up row by row (power cut, fibre problems, framing, restart, other).
+# Huawei hwGponDeviceOntControlLastDownCause: dying-gasp(13), LOSi(2), LOS(1), LOFi(3),
+# reset(9), re-registered(10).
+_HUAWEI_DOWN_CAUSES = ((13, 45), (2, 25), (1, 15), (3, 5), (9, 5), (10, 5))
+# ZTE last offline reason (zxGponOntStateTable column 7): dyingGasp(9), losi(3), los(2),
+# lofi(4), reboot(12), unknown(1).
+_ZTE_DOWN_CAUSES = ((9, 45), (3, 25), (2, 15), (4, 5), (12, 5), (1, 5))
 
 
 @dataclass(frozen=True)
 class SimOnu:
-    """One simulated ONU and the readings it reports (``None`` = no reading)."""
+    """One simulated ONU and the readings it reports (``None`` = no reading).
+
+    ``last_down_cause`` is in the vendor's own codes (see ``oltflow.simulator.mibs``).
+    """
 
     frame: int
     slot: int
@@ -77,7 +86,7 @@ def _make_onu(olt: SimulatedOlt, slot: int, port: int, onu_id: int) -> SimOnu:
     if rng.random() < 0.02:
         description += f" {rng.choice(_ACCENTED)}"
     online = rng.random() < 0.93
-    cause = _weighted(rng, _DOWN_CAUSES)
+    cause = _weighted(rng, _HUAWEI_DOWN_CAUSES if huawei else _ZTE_DOWN_CAUSES)
     rx = tx = olt_rx = None
     distance = None
     if online:

@@ -16,9 +16,11 @@ _SYS_DESCR = {
 }
 _ENTERPRISE = {"huawei": "1.3.6.1.4.1.2011", "zte": "1.3.6.1.4.1.3902"}
 
-# zxGponOntPhaseState: los(1), working(3), dyinggasp(4), offline(6); the 3902.1082 tables
-# count the same states from 1: 2 LOS, 4 working, 5 dying-gasp, 7 offline.
-_ZTE_PHASE_DOWN = {13: 4, 1: 1, 2: 1}
+# zxGponOntPhaseState of an offline ONU by its last offline reason: los(1) after LOS or LOSi,
+# dyinggasp(4) after a dying gasp, offline(6) otherwise. The 3902.1082 tables count the same
+# states from 1: 2 LOS, 4 working, 5 dying-gasp, 7 offline.
+_ZTE_PHASE_DOWN = {2: 1, 3: 1, 9: 4}
+_ZTE_PHASE_LOS = 1
 _ZTE_WORKING = 3
 
 
@@ -52,6 +54,20 @@ def huawei_records(onus: list[SimOnu]) -> Iterator[Record]:
         yield integer(f"{mibs.HW_OLT_RX_ONT_POWER}.{index}", olt_rx)
 
 
+def _ani_level(dbm: float | None) -> int:
+    """An ANI-G optical level: steps of 0.002 dB above -30 dBm, 65535 for no reading."""
+    return mibs.ZTE_ANI_NO_READING if dbm is None else round((dbm + 30) / 0.002)
+
+
+def _zxan_olt_rx(onu: SimOnu, phase: int) -> int:
+    """zxAnPonRxOpticalPower: 0.001 dBm, or no signal after LOS, or N/A."""
+    if onu.olt_rx_dbm is not None:
+        return round(onu.olt_rx_dbm * 1000)
+    if phase == _ZTE_PHASE_LOS:
+        return mibs.ZTE_ZXAN_NO_SIGNAL
+    return mibs.ZTE_ZXAN_NOT_IN_SERVICE
+
+
 def zte_records(onus: list[SimOnu]) -> Iterator[Record]:
     for onu in onus:
         position = OnuPosition(onu.frame, onu.slot, onu.port, onu.onu_id)
@@ -63,16 +79,20 @@ def zte_records(onus: list[SimOnu]) -> Iterator[Record]:
         yield octets(f"{mibs.ZTE_ONU_DESCRIPTION}.{index}", onu.description)
         yield octets(f"{mibs.ZTE_ONU_SN}.{index}", onu.serial)
         yield integer(f"{mibs.ZTE_ONU_PHASE_STATE}.{index}", phase)
+        yield integer(f"{mibs.ZTE_ONU_LAST_DOWN_CAUSE}.{index}", onu.last_down_cause)
         yield integer(f"{mibs.ZTE_ONU_DISTANCE}.{index}", onu.distance_m or 0)
+        ani = f"{index}.{mibs.ZTE_ANI_PORT}"
+        yield integer(f"{mibs.ZTE_ANI_RX_POWER}.{ani}", _ani_level(onu.rx_dbm))
+        yield integer(f"{mibs.ZTE_ANI_TX_POWER}.{ani}", _ani_level(onu.tx_dbm))
 
         zxan = ZTE_GPON_ZXAN.encode(position)
+        yield integer(f"{mibs.ZTE_ZXAN_OLT_RX_POWER}.{zxan}", _zxan_olt_rx(onu, phase))
         yield octets(f"{mibs.ZTE_ZXAN_ONU_NAME}.{zxan}", name)
         yield octets(f"{mibs.ZTE_ZXAN_ONU_SN}.{zxan}", f"1,{onu.serial_text}")
         yield integer(f"{mibs.ZTE_ZXAN_ONU_STATE}.{zxan}", phase + 1)
         yield integer(f"{mibs.ZTE_ZXAN_ONU_DISTANCE}.{zxan}", onu.distance_m or 0)
         if onu.rx_dbm is not None:
-            raw = round((onu.rx_dbm + 30) / 0.002)
-            yield integer(f"{mibs.ZTE_ZXAN_ONU_RX_POWER}.{zxan}", raw)
+            yield integer(f"{mibs.ZTE_ZXAN_ONU_RX_POWER}.{zxan}", _ani_level(onu.rx_dbm))
 
 
 def olt_records(olt: SimulatedOlt, onus: list[SimOnu]) -> list[Record]:

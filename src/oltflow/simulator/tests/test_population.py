@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,16 @@ def test_readings_have_a_realistic_spread() -> None:
     assert len({onu.serial for onu in onus}) == len(onus)
     assert sum(onu.serial.startswith(b"HWTC") for onu in onus) / len(onus) > 0.9
     assert {onu.last_down_cause for onu in onus} <= {1, 2, 3, 9, 10, 13}
+
+
+def test_zte_onus_report_down_causes_in_zte_codes() -> None:
+    olt = SimulatedOlt("olt-a", vendor="zte", slots=4, ports_per_slot=16, onus_per_port=16)
+
+    causes = Counter(onu.last_down_cause for onu in population.onus(olt))
+
+    # dyingGasp(9), losi(3), los(2), lofi(4), reboot(12), unknown(1); dying gasp leads
+    assert set(causes) == {9, 3, 2, 4, 12, 1}
+    assert causes.most_common(1)[0][0] == 9
 
 
 def test_churn_removes_some_onus_adds_others_and_keeps_identities() -> None:
