@@ -281,19 +281,26 @@ OIDS: list[dict[str, Any]] = [
         "transform": "enum",
         "transform_params": {
             "map": {
-                "1": "LOS",
-                "2": "LOSi",
-                "3": "LOFi",
-                "4": "SFi",
-                "5": "LOAi",
-                "6": "LOAMi",
-                "7": "deactivated",
-                "8": "manual",
+                "1": "unknown",
+                "2": "LOS",
+                "3": "LOSi",
+                "4": "LOFi",
+                "5": "SFi",
+                "6": "LOAi",
+                "7": "LOAMi",
+                "8": "auth failed",
                 "9": "dying gasp",
+                "10": "deactivated",
+                "11": "deactivation failed",
+                "12": "reboot",
+                "13": "shutdown",
             }
         },
-        "description": "Last down cause column of zxGponOntStateTable, codes as seen on "
-        "C320 firmware V2.x; other codes pass through as numbers.",
+        "description": "Last offline reason, column 7 of zxGponOntStateTable (after the last "
+        "online and last offline times): unknown(1), los(2), losi(3), lofi(4), sfi(5), loai(6), "
+        "loami(7), authFail(8), dyingGasp(9), deactiveSucc(10), deactiveFail(11), reboot(12), "
+        "shutdown(13), as public C300/C320 pollers decode it; other codes pass through as "
+        "numbers.",
     },
     {
         "brand": ZTE,
