@@ -13,6 +13,11 @@ cap). The walk's deadline is a share of the execution's time limit (``context.SN
 
 A walk that fails (timeout, unreachable OLT, deadline, row cap, looping agent) raises the SNMP
 layer's typed error and writes nothing: a partial listing would count the rest as missing.
+
+Summary: ``rows`` (walked), ``onus`` and ``written`` (ONUs listed and stored), ``new``,
+``seen``, ``reappeared``, ``missing``, ``absent``, ``still_absent`` (see
+``inventory.services.DiscoveryCounts``), ``skipped`` (rows that are no ONU), ``errors`` with up
+to five ``error_samples``, ``absent_after_misses``, ``snmp_requests``, ``seconds``.
 """
 
 from __future__ import annotations

@@ -24,6 +24,12 @@ Values go through the OID's transform into OnuValue (the latest, one per ONU and
 has no instance for is counted as ``missing``; a value the transform rejects, or an OID that
 fails on its own, is an error on that ONU's OnuValue row. The run fails only on SNMP errors
 that concern the whole OLT (typed errors of the snmp layer) and on configuration errors.
+
+Summary: ``field``, ``strategy`` (walk, get, or none when no ONU is present), ``onus``
+(present ONUs), ``rows`` (values read, walked rows included), ``unknown`` (walked rows of no
+present ONU), ``written`` (OnuValue rows), ``samples``, ``no_reading``, ``missing``, ``errors``
+with up to five ``error_samples``, ``dropped`` (ONUs deleted while being read),
+``snmp_requests``, ``seconds``.
 """
 
 from __future__ import annotations
@@ -74,10 +80,9 @@ class WantedOnu:
 
 @dataclass
 class Answers:
-    """What the OLT answered, by instance: values, missing instances, per-OID errors."""
+    """What the OLT answered, by instance: values and per-OID errors (the rest is missing)."""
 
     values: dict[str, SnmpValue] = field(default_factory=dict)
-    missing: set[str] = field(default_factory=set)
     errors: dict[str, str] = field(default_factory=dict)
     rows: int = 0
     unknown: int = 0
@@ -85,6 +90,8 @@ class Answers:
 
 @dataclass
 class Tally:
+    """The readings to store, and the counts of the summary."""
+
     readings: list[Reading] = field(default_factory=list)
     no_reading: int = 0
     missing: int = 0
@@ -153,7 +160,6 @@ def _walk(
             answers.values[instance] = value
         else:
             answers.unknown += 1
-    answers.missing = set(instances) - set(answers.values)
     return answers
 
 
@@ -178,7 +184,6 @@ def _get(
         result = client.get_many(oids[start : start + step])
         for oid, value in result.values.items():
             answers.values[by_oid[oid]] = value
-        answers.missing.update(by_oid[oid] for oid in result.missing)
         for oid, error in result.errors.items():
             answers.errors[by_oid[oid]] = str(error)
     answers.rows = len(answers.values)
@@ -236,7 +241,7 @@ def run(execution: Execution) -> dict[str, Any]:
             wanted.append(WantedOnu(pk, raw_index, position))
     tally = Tally()
     instances = _instances(wanted, layout, oid.index_suffix, tally)
-    strategy = "walk" if instances and len(instances) >= walk_ratio * known else "get"
+    strategy = "walk" if len(instances) >= walk_ratio * known else "get"
 
     # Read: failures of the whole OLT propagate as the snmp layer's typed errors.
     answers = Answers()
@@ -244,10 +249,8 @@ def run(execution: Execution) -> dict[str, Any]:
     if instances:
         reader = _walk if strategy == "walk" else _get
         with SnmpClient(olt_target(olt)) as client:
-            try:
-                answers = reader(client, root, instances, context)
-            finally:
-                requests = client.requests
+            answers = reader(client, root, instances, context)
+        requests = client.requests
 
     # Transform, then write everything in one transaction.
     _readings(instances, answers, transform, tally)
@@ -255,7 +258,7 @@ def run(execution: Execution) -> dict[str, Any]:
 
     summary = {
         "field": oid.target_field,
-        "strategy": strategy,
+        "strategy": strategy if instances else "none",
         "onus": len(wanted),
         "rows": answers.rows,
         "unknown": answers.unknown,

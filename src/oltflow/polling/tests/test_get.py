@@ -216,3 +216,4 @@ def test_an_olt_without_present_onus_is_not_asked_anything(catalog, snmp_simulat
     assert execution.status == ExecutionStatus.SUCCESS, execution.error
     summary = execution.summary
     assert (summary["onus"], summary["written"], summary["snmp_requests"]) == (0, 0, 0)
+    assert summary["strategy"] == "none"
