@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -75,9 +76,12 @@ def test_a_closed_port_raises_unreachable_at_once(catalog, snmp_simulator, run):
 
 
 def test_the_coordinator_retries_an_execution_that_timed_out(catalog, snmp_simulator):
+    # Given a silent OLT whose discovery is next due in an hour (a retry comes sooner)
     olt = make_olt(snmp_simulator, "silent-1", timeout_seconds=0.2, retries=0)
     host = job_host(olt, "discovery.onus")
+    SnmpJobHost.objects.filter(pk=host.pk).update(next_run_at=timezone.now() + timedelta(hours=1))
 
+    # When it runs, then it fails and the retryable error schedules the second attempt
     execution = run_job(host)
 
     assert execution.status == ExecutionStatus.FAILED
