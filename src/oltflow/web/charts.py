@@ -70,7 +70,6 @@ def timeline(
     width: int = 960,
     height: int = 64,
     min_bar_width: float = 2.0,
-    tick_minutes: int = 10,
 ) -> Timeline:
     """One lane from ``start`` to ``end`` with a bar per execution, clipped to the window.
 
@@ -102,7 +101,7 @@ def timeline(
         lane_y=TOP,
         lane_height=lane_height,
         bars=bars,
-        ticks=scale.time_ticks(timedelta(minutes=tick_minutes)),
+        ticks=scale.time_ticks(_time_step(end - start)),
         plot_left=LEFT,
         plot_right=width - RIGHT,
     )
@@ -219,7 +218,7 @@ def _nice_step(span: float) -> float:
 
 
 def _time_step(span: timedelta) -> timedelta:
-    for minutes in (5, 10, 15, 30, 60, 120, 180, 360, 720, 1440):
+    for minutes in (1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440):
         if span / timedelta(minutes=minutes) <= 8:
             return timedelta(minutes=minutes)
     return timedelta(days=math.ceil(span / timedelta(days=8)))

@@ -50,7 +50,8 @@ ONU_ORDERINGS = {
 
 @dataclass
 class FleetRow:
-    """One OLT on the fleet page."""
+    """One OLT on the fleet page. ``last_done`` is its latest ended execution that talked to
+    it (see TALKED_TO_THE_OLT); ``last_failure`` its latest failed one."""
 
     olt: Olt
     onus_present: int
@@ -63,22 +64,25 @@ class FleetRow:
 
     @property
     def state(self) -> str:
-        """running, unreachable, idle or disabled."""
+        """unreachable (its last execution got no answer; it may be trying again right now),
+        running, disabled or idle."""
+        if self.last_done is not None and is_unreachable_failure(self.last_done):
+            return "unreachable"
         if self.current is not None:
             return "running"
         if not self.olt.enabled:
             return "disabled"
-        if self.last_done is not None and is_unreachable_failure(self.last_done):
-            return "unreachable"
         return "idle"
 
     @property
-    def since(self) -> datetime | None:
-        if self.current is not None:
-            return self.current.started_at or self.current.created_at
-        if self.state == "unreachable":
-            return self.last_done.finished_at
-        return None
+    def running_since(self) -> datetime | None:
+        if self.current is None:
+            return None
+        return self.current.started_at or self.current.created_at
+
+    @property
+    def unreachable_since(self) -> datetime | None:
+        return self.last_done.finished_at if self.state == "unreachable" else None
 
     @property
     def queue_length(self) -> int:
@@ -127,9 +131,18 @@ def _count_onus(**filters: Any) -> Coalesce:
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def _latest_execution_id(**filters: Any) -> Subquery:
-    latest = Execution.objects.filter(olt=OuterRef("pk"), **filters).order_by("-created_at", "-id")
-    return Subquery(latest.values("id")[:1])
+def _latest_execution_id(*conditions: Q, **filters: Any) -> Subquery:
+    latest = Execution.objects.filter(*conditions, olt=OuterRef("pk"), **filters)
+    return Subquery(latest.order_by("-created_at", "-id").values("id")[:1])
+
+
+# A success that sent no SNMP request (a get with no present ONU to read) says nothing about
+# whether the OLT answers, so it does not hide an earlier failure to reach it.
+TALKED_TO_THE_OLT = (
+    ~Q(status=ExecutionStatus.SUCCESS)
+    | Q(summary__snmp_requests__isnull=True)
+    | Q(summary__snmp_requests__gt=0)
+)
 
 
 def fleet(olt_ids: Iterable[int] | None = None) -> Fleet:
@@ -139,7 +152,7 @@ def fleet(olt_ids: Iterable[int] | None = None) -> Fleet:
     olts = Olt.objects.select_related("brand", "model__brand").annotate(
         onus_present=_count_onus(present=True),
         onus_total=_count_onus(),
-        last_done_id=_latest_execution_id(status__in=TERMINAL_STATUSES),
+        last_done_id=_latest_execution_id(TALKED_TO_THE_OLT, status__in=TERMINAL_STATUSES),
         last_failure_id=_latest_execution_id(status=ExecutionStatus.FAILED),
         next_job_id=Subquery(
             SnmpJobHost.objects.filter(

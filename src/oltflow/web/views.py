@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from oltflow.inventory.models import Olt, Onu
@@ -19,7 +20,9 @@ from oltflow.web import charts, queries
 from oltflow.web.forms import ExecutionFilterForm, OnuFilterForm
 
 LOGIN_URL = reverse_lazy("web:login")
-TIMELINE_WINDOW = timedelta(hours=1)
+# The OLT timeline's windows, in minutes; the last hour unless the page asks for another.
+TIMELINE_WINDOWS = {10: _("Last 10 minutes"), 60: _("Last hour"), 360: _("Last 6 hours")}
+DEFAULT_TIMELINE_MINUTES = 60
 HISTORY_CHOICES = (1, 6, 24, 168)
 ONUS_PER_PAGE = 50
 EXECUTIONS_PER_PAGE = 50
@@ -39,15 +42,20 @@ def fleet_fragment(request: HttpRequest) -> HttpResponse:
     return render(request, "web/_fleet.html", {"fleet": queries.fleet()})
 
 
-def _olt_live_context(olt: Olt) -> dict[str, Any]:
+def _olt_live_context(request: HttpRequest, olt: Olt) -> dict[str, Any]:
+    minutes = _int_param(request, "minutes", DEFAULT_TIMELINE_MINUTES)
+    if minutes not in TIMELINE_WINDOWS:
+        minutes = DEFAULT_TIMELINE_MINUTES
     now = timezone.now()
-    start = now - TIMELINE_WINDOW
+    start = now - timedelta(minutes=minutes)
     fleet = queries.fleet(olt_ids=[olt.pk])
     return {
         "olt": olt,
         "row": fleet.rows[0],
         "loads": fleet.loads,
         "timeline": charts.timeline(queries.recent_executions(olt, start), start, now),
+        "minutes": minutes,
+        "windows": TIMELINE_WINDOWS,
     }
 
 
@@ -58,7 +66,7 @@ def olt_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = OnuFilterForm(request.GET, choices=queries.onu_filter_choices(olt))
     onus = queries.onu_table(olt, **form.filters())
     page = Paginator(onus, ONUS_PER_PAGE).get_page(request.GET.get("page"))
-    context = _olt_live_context(olt) | {
+    context = _olt_live_context(request, olt) | {
         "form": form,
         "page": page,
         "query": _query_without_page(request),
@@ -70,7 +78,7 @@ def olt_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @dashboard_view
 def olt_live_fragment(request: HttpRequest, pk: int) -> HttpResponse:
     olt = get_object_or_404(Olt.objects.select_related("brand", "model__brand"), pk=pk)
-    return render(request, "web/_olt_live.html", _olt_live_context(olt))
+    return render(request, "web/_olt_live.html", _olt_live_context(request, olt))
 
 
 @require_GET

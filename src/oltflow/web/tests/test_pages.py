@@ -172,3 +172,66 @@ def test_executions_page_filters(browser: Client, world: World) -> None:
     assert f'id="execution-{ok.pk}"' not in failures
     assert f'id="execution-{failed.pk}"' not in on_b
     assert "rows=8" in on_b
+
+
+def test_an_unreachable_olt_stays_unreachable_while_it_tries_again(
+    browser: Client, world: World
+) -> None:
+    olt = world.olts[1]
+    add_execution(
+        world,
+        olt,
+        "discovery",
+        ExecutionStatus.FAILED,
+        ago=timedelta(minutes=1),
+        error="SnmpTimeoutError: no answer within 2 s walking 1.3.6.1 on 192.0.2.2:161",
+    )
+    add_execution(world, olt, "get", ExecutionStatus.RUNNING, ago=timedelta(seconds=2))
+
+    page = browser.get(reverse("web:fleet")).content.decode()
+
+    row = re.search(rf'<tr class="state-(\w+)" data-olt="{olt.pk}">(.*?)</tr>', page, re.S)
+    assert row[1] == "unreachable"
+    assert "RX power" in row[2]
+
+
+def test_a_success_that_sent_no_request_does_not_hide_unreachability(
+    browser: Client, world: World
+) -> None:
+    silent, answering = world.olts[2], world.olts[1]
+    for olt in (silent, answering):
+        add_execution(
+            world,
+            olt,
+            "discovery",
+            ExecutionStatus.FAILED,
+            ago=timedelta(minutes=2),
+            error="SnmpTimeoutError: no answer within 2 s",
+        )
+    add_execution(
+        world,
+        silent,
+        "get",
+        ExecutionStatus.SUCCESS,
+        ago=timedelta(minutes=1),
+        summary={"onus": 0, "snmp_requests": 0},
+    )
+    add_execution(world, answering, "get", ExecutionStatus.SUCCESS, ago=timedelta(minutes=1))
+
+    page = browser.get(reverse("web:fleet")).content.decode()
+
+    states = dict((pk, state) for state, pk in re.findall(r'state-(\w+)" data-olt="(\d+)"', page))
+    assert states[str(silent.pk)] == "unreachable"
+    assert states[str(answering.pk)] == "idle"
+
+
+def test_the_timeline_window_can_be_narrowed(browser: Client, world: World) -> None:
+    olt = world.olts[0]
+    add_execution(world, olt, "get", ExecutionStatus.SUCCESS, ago=timedelta(minutes=30))
+    add_execution(world, olt, "get", ExecutionStatus.SUCCESS, ago=timedelta(minutes=5))
+
+    hour = browser.get(reverse("web:olt-live", args=[olt.pk])).content.decode()
+    ten = browser.get(reverse("web:olt-live", args=[olt.pk]), {"minutes": 10}).content.decode()
+
+    assert hour.count('class="bar ') == 2 and "Last hour" in hour
+    assert ten.count('class="bar ') == 1 and "Last 10 minutes" in ten
