@@ -26,7 +26,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from oltflow.coordinator.queue import KindLoad, OltQueue, queue_snapshot
-from oltflow.inventory.models import Olt, Onu, OnuSample
+from oltflow.inventory.models import Olt, Onu, OnuSample, OnuValue
 from oltflow.jobs.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, ExecutionStatus
 from oltflow.jobs.models import Execution, SnmpJobHost
 
@@ -259,17 +259,12 @@ def onu_search(text: str) -> Q:
 
 def onu_filter_choices(olt: Olt) -> dict[str, list[Any]]:
     """The slots, ports and run statuses seen on an OLT, for the ONU table's filters."""
-    positions = Onu.objects.filter(olt=olt).order_by()
-    statuses = (
-        olt.onus.filter(values__field=STATUS_FIELD)
-        .order_by()
-        .values_list("values__text", flat=True)
-        .distinct()
-    )
+    onus = Onu.objects.filter(olt=olt).order_by()
+    statuses = OnuValue.objects.filter(onu__olt=olt, field=STATUS_FIELD).exclude(text="")
     return {
-        "slots": sorted(set(positions.exclude(slot=None).values_list("slot", flat=True))),
-        "ports": sorted(set(positions.exclude(port=None).values_list("port", flat=True))),
-        "statuses": sorted(s for s in statuses if s),
+        "slots": sorted(onus.exclude(slot=None).values_list("slot", flat=True).distinct()),
+        "ports": sorted(onus.exclude(port=None).values_list("port", flat=True).distinct()),
+        "statuses": sorted(statuses.order_by().values_list("text", flat=True).distinct()),
     }
 
 

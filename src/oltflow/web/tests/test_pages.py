@@ -235,3 +235,19 @@ def test_the_timeline_window_can_be_narrowed(browser: Client, world: World) -> N
 
     assert hour.count('class="bar ') == 2 and "Last hour" in hour
     assert ten.count('class="bar ') == 1 and "Last 10 minutes" in ten
+
+
+def test_onu_filters_offer_the_slots_ports_and_statuses_of_the_olt(
+    browser: Client, world: World
+) -> None:
+    olt = world.olts[1]
+    add_onu(world, olt, slot=6, port=9, onu_id=0, present=False)
+
+    page = browser.get(reverse("web:olt", args=[olt.pk])).content.decode()
+
+    start = page.index('<form method="get" class="filters"')
+    form = page[start : page.index("</form>", start)]
+    slots = re.search(r'<select name="slot".*?</select>', form, re.S)[0]
+    statuses = re.search(r'<select name="status".*?</select>', form, re.S)[0]
+    assert re.findall(r'<option value="(\d+)"', slots) == ["0", "6"]
+    assert re.findall(r'<option value="(\w+)"', statuses) == ["offline", "online"]
