@@ -124,6 +124,10 @@ class _Pool:
         self._executor = executor
         self._items: queue.SimpleQueue = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
+        # Under _count_lock: executions handed to this pool and not yet taken by a thread,
+        # and the execution each thread runs. Together they say exactly how many are idle.
+        self._count_lock = threading.Lock()
+        self._waiting = 0
         self._running: dict[str, int] = {}
 
     def start(self) -> None:
@@ -135,14 +139,18 @@ class _Pool:
             thread.start()
 
     def submit(self, claimed: Claimed) -> None:
+        with self._count_lock:
+            self._waiting += 1
         self._items.put(claimed)
 
     def running(self) -> list[int]:
-        return list(self._running.values())
+        with self._count_lock:
+            return list(self._running.values())
 
     def free(self, *, counting: str) -> int:
-        busy = sum(1 for thread in list(self._running) if thread != counting)
-        return max(0, self.size - busy - self._items.qsize())
+        with self._count_lock:
+            busy = sum(1 for thread in self._running if thread != counting)
+            return max(0, self.size - busy - self._waiting)
 
     def close(self) -> list[Claimed]:
         """Take back everything not started yet, and tell every thread to stop."""
@@ -154,6 +162,8 @@ class _Pool:
                 break
             if item is not _STOP:
                 queued.append(item)
+                with self._count_lock:
+                    self._waiting -= 1
         for _ in self._threads:
             self._items.put(_STOP)
         return queued
@@ -174,7 +184,9 @@ class _Pool:
                 item = self._items.get()
                 if item is _STOP:
                     return
-                self._running[me] = item.execution_id
+                with self._count_lock:
+                    self._waiting -= 1
+                    self._running[me] = item.execution_id
                 try:
                     close_old_connections()
                     execute(item.execution_id, worker, executor=self._executor)
@@ -183,7 +195,8 @@ class _Pool:
                         "Worker %s could not run execution %s", worker, item.execution_id
                     )
                 finally:
-                    self._running.pop(me, None)
+                    with self._count_lock:
+                        self._running.pop(me, None)
                     close_old_connections()
                 self._executor._finished()
         finally:

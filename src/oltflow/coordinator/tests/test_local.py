@@ -103,13 +103,17 @@ def test_many_olts_under_the_pools_concurrency_all_run_one_at_a_time_per_olt(
         finally:
             runtime.stop(timeout=10)
 
-    # Then nothing failed or was left active, every job ran, and never two at once per OLT
+    # Then nothing failed or was left active (what had been handed to a thread but not
+    # started when the runtime stopped was released), every job ran, never two at once per OLT
     executions = list(Execution.objects.all())
-    assert {e.status for e in executions} == {ExecutionStatus.SUCCESS}
     assert not Execution.objects.filter(status__in=ACTIVE_STATUSES).exists()
-    assert len({e.job_host_id for e in executions}) == 60
-    assert len(executions) >= 120
-    assert_one_at_a_time_per_olt(executions)
+    ran = [e for e in executions if e.status == ExecutionStatus.SUCCESS]
+    released = [e for e in executions if e.status != ExecutionStatus.SUCCESS]
+    assert all(e.error == "the local runtime stopped before it started" for e in released)
+    assert len(released) <= 4
+    assert len({e.job_host_id for e in ran}) == 60
+    assert len(ran) >= 120
+    assert_one_at_a_time_per_olt(ran)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []
 
 
