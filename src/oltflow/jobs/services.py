@@ -244,9 +244,9 @@ def _next_run_at(
     interval: int,
     offset: int,
 ) -> datetime | None:
-    # CHAINED: waits for its master.
+    # CHAINED: waits for its master, unless the master already made it due.
     if chained:
-        return None
+        return host.next_run_at if host.next_run_at and host.next_run_at <= now else None
     # LEFT A CHAIN, OR NEW INTERVAL OR KIND: start again on the new grid.
     if host.next_run_at is None or regrid:
         return first_run_at(now, interval, offset)

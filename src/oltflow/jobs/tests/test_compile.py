@@ -165,6 +165,25 @@ def test_a_chained_node_has_no_next_run_until_it_leaves_the_chain(workflow: OltW
     assert freed.host.next_run_at == first_run_at(later, 3600, 10)
 
 
+def test_recompiling_a_chained_node_keeps_the_run_its_master_made_due(
+    workflow: OltWorkflow,
+) -> None:
+    discovery = node(workflow, "discovery.onus", "46.1.1", interval_seconds=180)
+    serial = node(workflow, "info.serial", "43.1.3", interval_seconds=3600, run_after=discovery)
+    compile_node(discovery, now=NOW)
+    host = compile_node(serial, now=NOW).host
+
+    # Given the master finished and made its follower due,
+    SnmpJobHost.objects.filter(pk=host.pk).update(next_run_at=NOW)
+
+    # when the follower is recompiled (an edit of its parameters, say),
+    serial.parameters = {"note": "edited"}
+    recompiled = compile_node(serial, now=NOW + timedelta(seconds=1))
+
+    # then the due run is kept, not reset to "waiting for the master".
+    assert recompiled.host.next_run_at == NOW
+
+
 def test_a_chained_node_whose_master_has_no_job_is_refused(workflow: OltWorkflow) -> None:
     discovery = node(workflow, "discovery.onus", "46.1.1")
     serial = node(workflow, "info.serial", "43.1.3", run_after=discovery)
