@@ -36,6 +36,24 @@ def _edited_object_id(request: HttpRequest) -> str | None:
     return match.kwargs.get("object_id") if match else None
 
 
+class RunAfterSiblingsMixin:
+    """Offer as "run after" only the other nodes of the edited node's template or workflow."""
+
+    owner_field: str
+
+    def formfield_for_foreignkey(
+        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> ModelChoiceField | None:
+        edited = _edited_object_id(request)
+        if db_field.name == "run_after" and edited:
+            model = db_field.model
+            node = model.objects.filter(pk=edited).first()
+            if node is not None:
+                owner = {self.owner_field: getattr(node, self.owner_field)}
+                kwargs["queryset"] = model.objects.filter(**owner).exclude(pk=node.pk)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
 class TemplateNodeInline(admin.TabularInline):
     model = WorkflowTemplateNode
     fk_name = "template"
@@ -126,24 +144,15 @@ class WorkflowTemplateAdmin(ServiceErrorsAdmin):
 
 
 @admin.register(WorkflowTemplateNode)
-class WorkflowTemplateNodeAdmin(ServiceErrorsAdmin):
+class WorkflowTemplateNodeAdmin(RunAfterSiblingsMixin, ServiceErrorsAdmin):
+    owner_field = "template_id"
+
     list_display = ("key", "template", "name", "oid", "interval_seconds", "priority", "enabled")
     list_filter = ("template", "enabled", "oid__kind")
     search_fields = ("key", "name", "oid__name", "oid__oid")
     list_select_related = ("template", "oid__brand", "oid__model")
     autocomplete_fields = ("oid",)
     actions = (enable_selected, disable_selected)
-
-    def formfield_for_foreignkey(
-        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:
-        if db_field.name == "run_after" and _edited_object_id(request):
-            node = WorkflowTemplateNode.objects.filter(pk=_edited_object_id(request)).first()
-            if node is not None:
-                kwargs["queryset"] = WorkflowTemplateNode.objects.filter(
-                    template_id=node.template_id
-                ).exclude(pk=node.pk)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(
         self, request: HttpRequest, obj: WorkflowTemplateNode, form: ModelForm, change: bool
@@ -242,7 +251,9 @@ class OltWorkflowAdmin(ServiceErrorsAdmin):
 
 
 @admin.register(WorkflowNode)
-class WorkflowNodeAdmin(ServiceErrorsAdmin):
+class WorkflowNodeAdmin(RunAfterSiblingsMixin, ServiceErrorsAdmin):
+    owner_field = "workflow_id"
+
     list_display = (
         "key",
         "olt",
@@ -280,17 +291,6 @@ class WorkflowNodeAdmin(ServiceErrorsAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Nodes are added through their OLT workflow, which knows the OLT.
         return False
-
-    def formfield_for_foreignkey(
-        self, db_field: ForeignKey, request: HttpRequest, **kwargs: Any
-    ) -> ModelChoiceField | None:
-        if db_field.name == "run_after" and _edited_object_id(request):
-            node = WorkflowNode.objects.filter(pk=_edited_object_id(request)).first()
-            if node is not None:
-                kwargs["queryset"] = WorkflowNode.objects.filter(
-                    workflow_id=node.workflow_id
-                ).exclude(pk=node.pk)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(
         self, request: HttpRequest, obj: WorkflowNode, form: ModelForm, change: bool

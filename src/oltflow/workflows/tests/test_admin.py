@@ -220,3 +220,20 @@ def test_run_now_marks_the_selected_job_hosts_due(
     assert response.status_code == 302
     host.refresh_from_db()
     assert host.run_requested_at is not None or host.executions.exists()
+
+
+def test_run_after_offers_only_the_other_nodes_of_the_same_template_or_workflow(
+    admin_client: Client, template: WorkflowTemplate, olts: list[Olt]
+) -> None:
+    apply_template(template, olts[:2], now=NOW)
+    template_node = template.nodes.order_by("key").first()
+    olt_node = WorkflowNode.objects.filter(workflow__olt=olts[0]).order_by("key").first()
+
+    for node, siblings, admin_page in (
+        (template_node, template.nodes.all(), "workflows_workflowtemplatenode"),
+        (olt_node, olt_node.workflow.nodes.all(), "workflows_workflownode"),
+    ):
+        response = admin_client.get(reverse(f"admin:{admin_page}_change", args=[node.pk]))
+
+        offered = set(response.context["adminform"].form.fields["run_after"].queryset)
+        assert offered == set(siblings.exclude(pk=node.pk))
