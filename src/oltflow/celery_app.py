@@ -1,7 +1,8 @@
 """The Celery application: queues, routes and the beat schedule of the coordinator tick.
 
-Used only when ``OLTFLOW_BROKER_URL`` is set. ``oltflow worker`` and ``oltflow coordinator``
-start its worker and beat; ``celery -A oltflow.celery_app`` works too.
+Used only when ``OLTFLOW_BROKER_URL`` is set. ``oltflow worker`` starts its workers and
+``oltflow coordinator`` its tick loop; ``celery -A oltflow.celery_app`` works too (beat sends
+the tick every BEAT_SECONDS, an optional second ticker beside ``oltflow coordinator``).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """One coordinator tick: reap, claim, dispatch after commit.
 
-The local runtime calls ``tick`` every TICK_SECONDS (sooner when work comes due earlier);
-under Celery, beat sends the tick task to the ``coordinator`` queue every BEAT_SECONDS.
+A tick loop (``runtime.TickLoop``) calls ``tick`` every TICK_SECONDS, sooner when work comes
+due earlier: inside ``oltflow run`` with the local executor, inside ``oltflow coordinator`` with
+the Celery executor. Celery beat can also send the tick task every BEAT_SECONDS.
 """
 
 from __future__ import annotations

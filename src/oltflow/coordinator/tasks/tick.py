@@ -1,4 +1,9 @@
-"""Task of the coordinator worker (queue coordinator), sent by beat every BEAT_SECONDS."""
+"""Task of the coordinator queue, for Celery beat: a tick every BEAT_SECONDS.
+
+``oltflow coordinator`` ticks without it (its loop sleeps until the next due time, which beat's
+fixed period cannot). A deployment may still run ``celery -A oltflow.celery_app beat`` and a
+worker on the ``coordinator`` queue as a second ticker: the tick lock keeps one tick at a time.
+"""
 
 from __future__ import annotations
 

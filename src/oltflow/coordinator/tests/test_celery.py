@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -188,24 +189,26 @@ def test_the_task_template_time_limit_interrupts_a_celery_execution(catalog, spa
     assert 0.9 < execution.duration_seconds < 3
 
 
-def test_coordinator_command_ticks_from_beat(catalog, spawn, celery):
-    # Given a due job, a worker, and `oltflow coordinator` (beat + coordinator queue)
-    host = make_job(
-        catalog, make_olt(catalog, "beat"), "beat", next_run_at=timezone.now(), interval_seconds=1
-    )
-    env = {**celery, "OLTFLOW_BEAT_SECONDS": "0.5"}
-    worker = start_worker(spawn, env, "beat-worker")
-    coordinator = spawn(
-        "coordinator", "--hostname", "coordinator@%h", env=env, start_new_session=True
-    )
+def test_coordinator_command_starts_a_job_on_its_due_second(catalog, spawn, celery):
+    # Given a job due 4 s from now, a worker, and `oltflow coordinator` ticking at least every
+    # 30 s only
+    due = timezone.now() + timedelta(seconds=4)
+    host = make_job(catalog, make_olt(catalog, "loop"), "loop", next_run_at=due)
+    worker = start_worker(spawn, celery, "loop-worker")
+    coordinator = spawn("coordinator", "--tick-seconds", "30", env=celery, start_new_session=True)
 
-    # When only beat ticks, the job runs again and again
+    # When the job runs
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if Execution.objects.filter(job_host=host, status="SUCCESS").count() >= 3:
+        execution = Execution.objects.filter(job_host=host, started_at__isnull=False).first()
+        if execution is not None:
             break
-        time.sleep(0.3)
+        time.sleep(0.2)
     else:
         raise AssertionError(
-            f"beat did not tick\n{output(coordinator)[-3000:]}\n{output(worker)[-3000:]}"
+            f"the job never ran\n{output(coordinator)[-3000:]}\n{output(worker)[-3000:]}"
         )
+
+    # Then it was claimed on its due second: the loop slept until the due time, not 30 s
+    assert execution.due_at == due
+    assert execution.created_at - due < timedelta(seconds=0.5)
