@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oltflow.settings")
 
@@ -29,7 +29,13 @@ app = Celery(
 app.conf.update(
     broker_url=settings.OLTFLOW["BROKER_URL"] or None,
     broker_connection_retry_on_startup=True,
-    task_queues=[Queue(name) for name in (*EXECUTION_QUEUES, COORDINATOR_QUEUE)],
+    # Each queue has its own exchange and routing key. Left to the defaults, every queue was
+    # bound to the default exchange with the one default key, so each message sent to one
+    # queue was delivered to all five.
+    task_queues=[
+        Queue(name, Exchange(name), routing_key=name)
+        for name in (*EXECUTION_QUEUES, COORDINATOR_QUEUE)
+    ],
     task_default_queue=COORDINATOR_QUEUE,
     task_routes={TICK_TASK: {"queue": COORDINATOR_QUEUE}},
     # A message is acknowledged when its task ends, and a worker holds one message per process:

@@ -212,3 +212,19 @@ def test_coordinator_command_starts_a_job_on_its_due_second(catalog, spawn, cele
     # Then it was claimed on its due second: the loop slept until the due time, not 30 s
     assert execution.due_at == due
     assert execution.created_at - due < timedelta(seconds=0.5)
+
+
+def test_a_message_sent_to_one_queue_reaches_only_that_queue():
+    # Given the application's queues
+    queues = list(app.amqp.queues.values())
+
+    # When the router picks where an execution for get_main goes
+    route = app.amqp.router.route({"queue": "get_main"}, "oltflow.execute")["queue"]
+
+    # Then its exchange and routing key bind that queue alone
+    bound = [
+        q.name
+        for q in queues
+        if (q.exchange.name, q.routing_key) == (route.exchange.name, route.routing_key)
+    ]
+    assert bound == ["get_main"]
