@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
+import pytest
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
-from oltflow.jobs.choices import ExecutionStatus
-from oltflow.web.tests.fixtures import World, add_execution
+from oltflow.jobs.choices import TERMINAL_STATUSES, ExecutionStatus
+from oltflow.jobs.models import Execution
+from oltflow.web.tests.fixtures import World, add_execution, add_olt
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -94,11 +97,37 @@ def test_counters_move_when_executions_run(client: Client, world: World) -> None
 def test_a_scrape_costs_the_same_queries_for_any_fleet_size(
     client: Client, world: World, django_assert_max_num_queries
 ) -> None:
-    from oltflow.web.tests.fixtures import add_olt
-
     with django_assert_max_num_queries(12):
         scrape(client)
     for n in range(15):
         add_olt(world, f"olt-extra-{n}", onus=1, index=20 + n)
     with django_assert_max_num_queries(12):
         scrape(client)
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_counters_move_when_the_coordinator_runs_a_job(client: Client, world: World) -> None:
+    from oltflow.coordinator.runtime import start_local
+    from oltflow.coordinator.services import run_now
+
+    host = world.host(world.olts[2], "discovery")
+    before = scrape(client)
+
+    runtime = start_local(tick_seconds=0.2)
+    try:
+        run_now(host)
+        deadline = time.monotonic() + 30
+        while not Execution.objects.filter(job_host=host, status__in=TERMINAL_STATUSES).exists():
+            assert time.monotonic() < deadline, "the simulated job did not end in 30 s"
+            time.sleep(0.2)
+    finally:
+        runtime.stop(graceful=True, timeout=10)
+    after = scrape(client)
+
+    execution = Execution.objects.get(job_host=host)
+    labels = {"kind": "discovery", "status": execution.status}
+    assert value(after, "oltflow_executions_total", **labels) == 1 + value(
+        before, "oltflow_executions_total", **labels
+    )
+    assert value(after, "oltflow_execution_duration_seconds_count", kind="discovery") == 1
