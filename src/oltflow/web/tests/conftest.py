@@ -1,1 +1,1 @@
-from oltflow.web.tests.fixtures import admin_user, api, reader, reader_api, world  # noqa: F401
+from oltflow.web.tests.fixtures import admin_user, api, browser, reader, reader_api, world  # noqa: F401

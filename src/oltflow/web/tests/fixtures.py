@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.test import Client
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -240,6 +241,13 @@ def admin_user(db: None) -> User:
 @pytest.fixture
 def reader(db: None) -> User:
     return make_user("reader", group="readers")
+
+
+@pytest.fixture
+def browser(client: Client, admin_user: User) -> Client:
+    """Django's test client signed in as a superuser, as the dashboard's user."""
+    client.force_login(admin_user)
+    return client
 
 
 @pytest.fixture

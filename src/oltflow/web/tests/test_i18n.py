@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
 from oltflow.jobs.choices import ExecutionStatus
 from oltflow.web.tests.fixtures import World, add_execution
-
-
-@pytest.fixture
-def browser(client: Client, admin_user) -> Client:
-    client.force_login(admin_user)
-    return client
 
 
 def test_a_spanish_browser_gets_spanish_pages(browser: Client, world: World) -> None:

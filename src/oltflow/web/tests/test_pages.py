@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -13,12 +12,6 @@ from django.urls import reverse
 
 from oltflow.jobs.choices import ExecutionStatus
 from oltflow.web.tests.fixtures import World, add_execution, add_olt, add_onu, add_samples
-
-
-@pytest.fixture
-def browser(client: Client, admin_user) -> Client:
-    client.force_login(admin_user)
-    return client
 
 
 def test_pages_need_a_signed_in_user(client: Client, world: World) -> None:
