@@ -241,3 +241,12 @@ def test_onu_filters_offer_the_slots_ports_and_statuses_of_the_olt(
     statuses = re.search(r'<select name="status".*?</select>', form, re.S)[0]
     assert re.findall(r'<option value="(\d+)"', slots) == ["0", "6"]
     assert re.findall(r'<option value="(\w+)"', statuses) == ["offline", "online"]
+
+
+def test_an_empty_fleet_points_to_the_configuration(browser: Client) -> None:
+    page = browser.get(reverse("web:fleet")).content.decode()
+
+    assert "No OLTs yet." in page
+    assert reverse("admin:inventory_olt_add") in page
+    assert browser.get(reverse("web:olt", args=[987654])).status_code == 404
+    assert browser.get(reverse("web:onu", args=[987654])).status_code == 404
