@@ -328,8 +328,16 @@ def start_fleet(
                 command.append(f"--v3-auth-key={fleet.v3_user.auth_key}")
                 command.append(f"--v3-auth-proto={fleet.v3_user.auth_protocol.upper()}")
         say(f"Starting snmpsim on {fleet.host}:{agent_port}")
+        # Own sessions: a terminal's Ctrl-C reaches oltflow, which stops the fleet last, after
+        # the executions still using it have finished. They exit on their own if it dies.
         processes.append(
-            subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=_child_env())
+            subprocess.Popen(
+                command,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=_child_env(),
+                start_new_session=True,
+            )
         )
         log.close()
         probe = next((olt for olt in fleet.olts if olt.responsive), None)
@@ -351,6 +359,7 @@ def start_fleet(
             ],
             stdout=subprocess.PIPE,
             env=_child_env(),
+            start_new_session=True,
         )
         processes.append(relay)
         line = _read_line(relay, start_timeout)
