@@ -197,7 +197,14 @@ class _Pool:
                 finally:
                     with self._count_lock:
                         self._running.pop(me, None)
-                    close_old_connections()
+                        idle = self._waiting == 0
+                    # A thread going idle gives its connection back. Pools sized for bursts
+                    # would otherwise keep one connection per thread for CONN_MAX_AGE, and a
+                    # few such pools exceed PostgreSQL's max_connections.
+                    if idle:
+                        connection.close()
+                    else:
+                        close_old_connections()
                 self._executor._finished()
         finally:
             connection.close()

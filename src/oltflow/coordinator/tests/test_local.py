@@ -10,8 +10,10 @@ import time
 from collections import defaultdict
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
+from conftest import require_postgresql
 from oltflow.coordinator import executors
 from oltflow.coordinator.claim import claim_due
 from oltflow.coordinator.executors.local import LocalExecutor
@@ -190,3 +192,36 @@ def test_stop_releases_work_queued_but_not_started(catalog):
     assert released.job_host.consecutive_failures == 0
     # And what arrives after the stop is released at once
     assert not executor.is_accepting()
+
+
+def test_idle_worker_threads_hold_no_database_connection(catalog):
+    require_postgresql()
+    # Given eight OLTs with one quick due job each, and a get pool of eight threads
+    for n in range(8):
+        olt = make_olt(catalog, f"conn-{n}")
+        make_job(catalog, olt, "quick", "get", next_run_at=timezone.now(), interval_seconds=3600)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
+        before = cursor.fetchone()[0]
+
+    # When the eight run at once and the threads go idle
+    pools = {"discovery_main": 1, "discovery_retry": 1, "get_main": 8, "get_retry": 1}
+    runtime = start_local(concurrency=pools, tick_seconds=30)
+    try:
+        wait_for(
+            lambda: Execution.objects.filter(status=ExecutionStatus.SUCCESS).count() == 8,
+            20,
+            "eight executions",
+        )
+        time.sleep(0.3)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+            )
+            after = cursor.fetchone()[0]
+    finally:
+        runtime.stop()
+
+    # Then the database sees no more connections than the tick loop's (CONN_MAX_AGE would
+    # otherwise keep one per thread that ran something)
+    assert after - before <= 1
