@@ -52,6 +52,7 @@ import schedule_measures as measures  # noqa: E402
 NODES = (("discovery", "discovery", 180), ("get", "get-60", 60), ("get", "get-300", 300))
 DRAIN_TIMEOUT = 150.0
 RESTART_AFTER = 30.0
+HEARTBEAT_TIMEOUT = 30.0  # the reaper's default, left unchanged here
 
 # Starts a management command with the tick loop's DEBUG timing line enabled and nothing else
 # below WARNING, so the process spends no CPU on per-execution log lines.
@@ -282,7 +283,9 @@ def run(args: argparse.Namespace, database_url: str) -> None:
         end = t0 + args.duration * 60
         kill_at = None
         if args.kill_at is not None:
-            sleep_until(t0 + args.kill_at * 60)
+            # Three seconds after a grid point of the 60 s job, so the kill finds most OLTs
+            # running (between grid points it may find none).
+            sleep_until(grid_point(t0 + args.kill_at * 60, 60, 10) + 3)
             if args.executor == "local":
                 cpu.append((time.time(), process_cpu(coordinator.process.pid)))
             kill_at = time.time()
@@ -465,6 +468,13 @@ def report(args, t0, end, kill_at, drained, processes, cpu, coordinator) -> None
     print()
     line("raw lateness (start - due)", measures.raw_lateness(rows), ("p50", "p95", "p99", "max"))
     line("scheduling delay", measures.scheduling_delay(rows), ("p50", "p95", "p99", "max"))
+    if kill_at is not None:
+        # Without the jobs that came due while the workers were dead or their rows unreaped.
+        outage = (kill_at, kill_at + RESTART_AFTER + HEARTBEAT_TIMEOUT + 5)
+        kept = [r for r in rows if not outage[0] <= r.due <= outage[1]]
+        label = f"  without due in {stamp(outage[0])}..{stamp(outage[1])}"
+        line(label + ": raw", measures.raw_lateness(kept), ("p50", "p95", "p99", "max"))
+        line(label + ": delay", measures.scheduling_delay(kept), ("p50", "p95", "p99", "max"))
     line("spacing of the 60 s job", measures.spacing(rows, 60), ("p50", "min", "p95", "max"))
     periods, empty, double = measures.grid_periods(rows, 60, 10, window)
     print(f"{'grid periods of the 60 s job':<36} {periods}: {empty} with none, {double} with 2+")
@@ -535,6 +545,11 @@ def process_cpu(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def grid_point(moment: float, interval: int, offset: int) -> float:
+    """The first grid point of ``interval`` (shifted by ``offset``) at or after ``moment``."""
+    return math.ceil((moment - offset) / interval) * interval + offset
 
 
 def sleep_until(moment: float) -> None:
