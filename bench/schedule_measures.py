@@ -173,6 +173,18 @@ def recovery_after_kill(rows: Iterable[Row], kill_at: float) -> dict[int, float 
     return recovery
 
 
+def freed_after_kill(rows: Iterable[Row], kill_at: float) -> dict[int, float | None]:
+    """For OLTs that had an active execution at the kill: seconds from the kill until the last
+    of those executions ended (the reaper ends a killed worker's), None if one never did."""
+    freed: dict[int, float | None] = {}
+    for r in rows:
+        if r.created <= kill_at and (r.finished is None or r.finished > kill_at):
+            end = None if r.finished is None else r.finished - kill_at
+            previous = freed.get(r.olt_id, 0.0)
+            freed[r.olt_id] = None if end is None or previous is None else max(previous, end)
+    return freed
+
+
 def retries(rows: Iterable[Row]) -> dict[str, int]:
     """Counts of retry attempts (attempt 2 and later) by final status, plus their total."""
     counts: dict[str, int] = defaultdict(int)

@@ -502,6 +502,10 @@ def report(args, t0, end, kill_at, drained, processes, cpu, coordinator) -> None
         never = [olt for olt, after in recovery.items() if after is None]
         values = [after for after in recovery.values() if after is not None]
         print(f"\nkill at {stamp(kill_at)}: {len(recovery)} OLTs had an active execution")
+        freed = measures.freed_after_kill(rows, kill_at)
+        ended = [after for after in freed.values() if after is not None]
+        if ended:
+            line("  its active execution ended after", ended, ("p50", "p95", "max"))
         if values:
             line("  ran again after", values, ("p50", "p95", "max"))
         print(f"  never ran again: {never or 'none'}")
