@@ -25,8 +25,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
+from scratch_db import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,19 +44,8 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    name = f"oltflow_bench_{os.getpid()}"
-    with psycopg.connect(args.admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        run(args, args.admin_url.rsplit("/", 1)[0] + "/" + name)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.admin_url, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with scratch_database(args.admin_url, "oltflow_bench") as url:
+        run(args, url)
 
 
 def run(args: argparse.Namespace, database_url: str) -> None:

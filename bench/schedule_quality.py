@@ -40,13 +40,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
 import schedule_measures as measures  # noqa: E402
+from scratch_db import scratch_database  # noqa: E402
 
 # The original's figures (issue 6), printed beside ours.
 NODES = (("discovery", "discovery", 180), ("get", "get-60", 60), ("get", "get-300", 300))
@@ -92,19 +90,8 @@ def main() -> None:
     if args.database_url:
         run(args, args.database_url)
         return
-    name = f"oltflow_quality_{os.getpid()}"
-    with psycopg.connect(args.admin_url, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        run(args, args.admin_url.rsplit("/", 1)[0] + "/" + name)
-    finally:
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(args.admin_url, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-            )
+    with scratch_database(args.admin_url, "oltflow_quality") as url:
+        run(args, url)
 
 
 @dataclass
