@@ -35,12 +35,10 @@ def require_postgresql() -> None:
         require_service("PostgreSQL", "set OLTFLOW_DATABASE_URL (./dev test does when it runs)")
 
 
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    """A Redis database for broker tests, flushed before use."""
+def flushed_redis(url: str) -> str:
+    """Empty the Redis database at ``url`` for a test; fail or skip when Redis is down."""
     import redis
 
-    url = os.environ.get("OLTFLOW_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
         client.flushdb()

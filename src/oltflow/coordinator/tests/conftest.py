@@ -69,20 +69,10 @@ def committed(django_capture_on_commit_callbacks: Any) -> Callable[..., Any]:
 
 @pytest.fixture
 def broker_url() -> str:
-    """Redis database 14, emptied, for the Celery tests (the shared ``redis_url`` uses 15)."""
-    import redis
+    """A Redis database (14 by default), emptied, as the broker of the Celery tests."""
+    from conftest import flushed_redis
 
-    from conftest import require_service
-
-    url = os.environ.get("OLTFLOW_TEST_BROKER_URL", "redis://127.0.0.1:6379/14")
-    client = redis.Redis.from_url(url, socket_connect_timeout=2)
-    try:
-        client.flushdb()
-    except redis.RedisError as exc:
-        require_service("Redis", f"{url}: {exc}")
-    finally:
-        client.close()
-    return url
+    return flushed_redis(os.environ.get("OLTFLOW_TEST_BROKER_URL", "redis://127.0.0.1:6379/14"))
 
 
 def test_database_url() -> str:
