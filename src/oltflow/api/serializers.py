@@ -100,7 +100,6 @@ class TaskTemplateSerializer(ModelCleanSerializer):
             "function",
             "is_default",
             "default_interval_seconds",
-            "default_priority",
             "max_retries",
             "retry_delay_seconds",
             "time_limit_seconds",

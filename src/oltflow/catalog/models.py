@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -244,7 +244,11 @@ class TaskFunction(models.Model):
 
 
 class TaskTemplate(models.Model):
-    """A TaskFunction with its defaults: interval, priority, retries and time limit."""
+    """A TaskFunction with its defaults: interval, retries and time limit.
+
+    Priority is not here on purpose: a node's own priority, else its kind's default, is the
+    only scale (see coordinator.policy.effective_priority).
+    """
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     function = models.ForeignKey(TaskFunction, on_delete=models.PROTECT, related_name="templates")
@@ -256,13 +260,6 @@ class TaskTemplate(models.Model):
     default_interval_seconds = models.PositiveIntegerField(
         _("default interval (s)"), default=300, validators=[MinValueValidator(1)]
     )
-    default_priority = models.PositiveSmallIntegerField(
-        _("default priority"),
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(1), MaxValueValidator(100)],
-        help_text=_("1..100, higher runs first; empty = the kind's default."),
-    )
     max_retries = models.PositiveSmallIntegerField(_("retries"), default=2)
     retry_delay_seconds = models.PositiveIntegerField(_("retry delay (s)"), default=30)
     time_limit_seconds = models.PositiveIntegerField(
@@ -272,13 +269,6 @@ class TaskTemplate(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(default_priority__isnull=True)
-                | models.Q(default_priority__gte=1, default_priority__lte=100),
-                name="task_template_priority_range",
-            )
-        ]
         verbose_name = _("task template")
         verbose_name_plural = _("task templates")
 

@@ -102,11 +102,11 @@ ENDPOINTS = [
         },
         update={"max_retries": 4},
         bad=lambda w: {
-            "name": "priority zero",
+            "name": "no time at all",
             "function": TaskFunction.objects.get(kind="get").pk,
-            "default_priority": 0,
+            "time_limit_seconds": 0,
         },
-        bad_field="default_priority",
+        bad_field="time_limit_seconds",
     ),
     Endpoint(
         "olts",
