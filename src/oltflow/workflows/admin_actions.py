@@ -122,42 +122,61 @@ def _confirmation_context(
     }
 
 
+def _template_action(
+    modeladmin: admin.ModelAdmin,
+    request: HttpRequest,
+    queryset: QuerySet[Olt],
+    *,
+    action: str,
+    title: str,
+    page: str,
+    preview_key: str,
+    perform: Callable[..., Any],
+    done: str,
+) -> HttpResponse | None:
+    """Choose a template, preview what ``perform`` would do (a dry run), then confirm it."""
+    olts = list(queryset.select_related("brand", "model").order_by("name"))
+    form = TemplateChoiceForm(request.POST if "template" in request.POST else None)
+    context = _confirmation_context(modeladmin, request, olts, action, title, form)
+    if form.is_bound and form.is_valid():
+        template = form.cleaned_data["template"]
+        context["template"] = template
+        confirmed = request.POST.get("confirm") == "yes"
+        try:
+            report = perform(template, olts, dry_run=not confirmed)
+        except WorkflowError as exc:
+            if confirmed:
+                modeladmin.message_user(request, str(exc), messages.ERROR)
+                return None
+            context["error"] = str(exc)
+        else:
+            if confirmed:
+                modeladmin.message_user(
+                    request,
+                    done % {"template": template.name, "summary": report.summary()},
+                    messages.SUCCESS,
+                )
+                return None
+            context[preview_key] = report
+    return TemplateResponse(request, page, context)
+
+
 @admin.action(description=_("Apply a workflow template to the selected OLTs"))
 def apply_template_to_olts(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Olt]
 ) -> HttpResponse | None:
     """Choose a template, see what a dry run would create, link, sync or skip, then apply."""
-    olts = list(queryset.select_related("brand", "model").order_by("name"))
-    form = TemplateChoiceForm(request.POST if "template" in request.POST else None)
-    context = _confirmation_context(
+    return _template_action(
         modeladmin,
         request,
-        olts,
-        "apply_template_to_olts",
-        str(_("Apply a workflow template")),
-        form,
+        queryset,
+        action="apply_template_to_olts",
+        title=str(_("Apply a workflow template")),
+        page="admin/workflows/apply_template.html",
+        preview_key="report",
+        perform=apply_template,
+        done=_("Template %(template)s applied: %(summary)s"),
     )
-    if form.is_bound and form.is_valid():
-        template = form.cleaned_data["template"]
-        context["template"] = template
-        if request.POST.get("confirm") == "yes":
-            try:
-                report = apply_template(template, olts)
-            except WorkflowError as exc:
-                modeladmin.message_user(request, str(exc), messages.ERROR)
-                return None
-            modeladmin.message_user(
-                request,
-                _("Template %(template)s applied: %(summary)s")
-                % {"template": template.name, "summary": report.summary()},
-                messages.SUCCESS,
-            )
-            return None
-        try:
-            context["report"] = apply_template(template, olts, dry_run=True)
-        except WorkflowError as exc:
-            context["error"] = str(exc)
-    return TemplateResponse(request, "admin/workflows/apply_template.html", context)
 
 
 @admin.action(description=_("Remove a workflow template from the selected OLTs"))
@@ -165,30 +184,17 @@ def unapply_template_from_olts(
     modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet[Olt]
 ) -> HttpResponse | None:
     """Choose a template, see which nodes would go, then remove them."""
-    olts = list(queryset.select_related("brand", "model").order_by("name"))
-    form = TemplateChoiceForm(request.POST if "template" in request.POST else None)
-    context = _confirmation_context(
+    return _template_action(
         modeladmin,
         request,
-        olts,
-        "unapply_template_from_olts",
-        str(_("Remove a workflow template")),
-        form,
+        queryset,
+        action="unapply_template_from_olts",
+        title=str(_("Remove a workflow template")),
+        page="admin/workflows/unapply_template.html",
+        preview_key="removal",
+        perform=unapply_template,
+        done=_("Template %(template)s removed: %(summary)s"),
     )
-    if form.is_bound and form.is_valid():
-        template = form.cleaned_data["template"]
-        context["template"] = template
-        if request.POST.get("confirm") == "yes":
-            report = unapply_template(template, olts)
-            modeladmin.message_user(
-                request,
-                _("Template %(template)s removed: %(summary)s")
-                % {"template": template.name, "summary": report.summary()},
-                messages.SUCCESS,
-            )
-            return None
-        context["removal"] = unapply_template(template, olts, dry_run=True)
-    return TemplateResponse(request, "admin/workflows/unapply_template.html", context)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
