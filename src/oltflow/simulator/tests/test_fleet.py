@@ -168,11 +168,12 @@ def test_the_command_refuses_impossible_sizes() -> None:
 
 
 _ORPHAN_SCRIPT = """
-import os
+import os, sys
 from oltflow.simulator.fleet import start_fleet
 from oltflow.simulator.spec import Fleet, SimulatedOlt
 fleet = start_fleet(Fleet(olts=(SimulatedOlt("orphan-1", ports_per_slot=1, onus_per_port=1),)))
-print(" ".join(str(process.pid) for process in fleet._processes), flush=True)
+sys.stdout.write(" ".join(str(process.pid) for process in fleet._processes) + chr(10))
+sys.stdout.flush()
 os._exit(0)
 """
 
