@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
 
 from oltflow.coordinator import execute as execute_module
 from oltflow.coordinator.claim import claim_due
-from oltflow.coordinator.execute import Heartbeat, execute
+from oltflow.coordinator.execute import execute
 from oltflow.coordinator.tests.factories import NOW, make_job, make_olt
 from oltflow.jobs.choices import ExecutionStatus
 from oltflow.jobs.models import Execution, SnmpJobHost
@@ -226,27 +225,3 @@ def test_no_hand_over_when_the_executor_stops_accepting(catalog, recorder, commi
     committed(execute, claim_one().execution_id, "w", executor=recorder)
     assert recorder.dispatched == []
     assert Execution.objects.filter(olt=olt).count() == 1
-
-
-@pytest.mark.django_db(transaction=True)
-def test_heartbeat_beats_while_running_and_stops_when_the_row_is_ended(catalog):
-    # Given a RUNNING execution
-    make_job(catalog, make_olt(catalog, "beat"), "beat")
-    claimed = claim_one()
-    execution = Execution.objects.get(pk=claimed.execution_id)
-    long_ago = NOW - timedelta(days=3650)
-    execution.start("w", long_ago)
-
-    # When a heartbeat runs for a while
-    with Heartbeat(execution, interval=0.02):
-        time.sleep(0.2)
-    # Then heartbeat_at moved to the real clock
-    execution.refresh_from_db()
-    assert execution.heartbeat_at > long_ago
-
-    # And once the row is ended, the heartbeat stops by itself
-    execution.finish(ExecutionStatus.INTERRUPTED, NOW, error="reaped")
-    beat = Heartbeat(execution, interval=0.02)
-    with beat:
-        time.sleep(0.1)
-        assert not beat._thread.is_alive()
