@@ -82,18 +82,34 @@ def secret_key(home: Path) -> str:
 
 
 def database(home: Path) -> dict[str, Any]:
-    """Return Django's default database from ``OLTFLOW_DATABASE_URL`` or the embedded SQLite."""
+    """Return Django's default database from ``OLTFLOW_DATABASE_URL`` or the embedded SQLite.
+
+    PostgreSQL connections come from a pool of at most ``OLTFLOW_DATABASE_POOL_SIZE`` per
+    process (default 10): worker threads take one for each step that needs it, so a process
+    running hundreds of executions stays within the server's ``max_connections``. 0 turns the
+    pool off and keeps one persistent connection per thread instead.
+    """
     url = env_str("OLTFLOW_DATABASE_URL")
     if not url:
         return sqlite_database(home / "oltflow.sqlite3")
+    pool_size = env_int("OLTFLOW_DATABASE_POOL_SIZE", 10, minimum=0)
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(
+            url, conn_max_age=0 if pool_size else 60, conn_health_checks=True
+        )
     except ValueError as exc:
         raise ConfigError(f"OLTFLOW_DATABASE_URL is not a usable database URL: {exc}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         return sqlite_database(Path(config["NAME"]))
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ConfigError("OLTFLOW_DATABASE_URL must point to PostgreSQL or SQLite")
+    if pool_size:
+        # One connection kept open; a thread waits up to 30 s for a free one.
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": pool_size,
+            "timeout": 30,
+        }
     return config
 
 

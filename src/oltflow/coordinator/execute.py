@@ -7,19 +7,20 @@ outcome is recorded it hands the OLT over to its next due job at once.
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from oltflow.coordinator import policy
 from oltflow.coordinator.executors import Executor, current
 from oltflow.coordinator.handover import hand_over
+from oltflow.coordinator.heartbeat import Heartbeat
+from oltflow.db import release_connection
 from oltflow.jobs.choices import ExecutionStatus
 from oltflow.jobs.models import Execution, SnmpJobHost
 from oltflow.polling.registry import RunnerInterrupted, runner_for
@@ -79,10 +80,13 @@ def execute(
         worker,
     )
 
-    # Run, beating while the runner works.
+    # Run, beating while the runner works. The runner takes a connection when it needs one:
+    # holding this one through its SNMP waits would make connections, not threads, the
+    # number of executions that can run at once.
     status, error, summary, retryable = ExecutionStatus.SUCCESS, "", {}, False
     try:
         runner = runner_for(job_host.job.task_template.function.runner)
+        release_connection()
         with Heartbeat(execution, settings.OLTFLOW["HEARTBEAT_SECONDS"], clock):
             summary = runner(execution) or {}
     except RunnerInterrupted as exc:
@@ -219,43 +223,3 @@ def _make_chained_due(execution: Execution, job_host: SnmpJobHost, now: datetime
             execution.olt_id,
             job_host.pk,
         )
-
-
-class Heartbeat:
-    """A background thread that stamps ``heartbeat_at`` every ``interval`` seconds.
-
-    It stops by itself when the row is no longer RUNNING (the reaper ended it), and closes
-    its own database connection when done.
-    """
-
-    def __init__(self, execution: Execution, interval: float, clock: Clock = timezone.now):
-        self.execution = execution
-        self.interval = interval
-        self.clock = clock
-        self._stop = threading.Event()
-        self._thread = threading.Thread(
-            target=self._run, name=f"heartbeat-{execution.pk}", daemon=True
-        )
-
-    def __enter__(self) -> Heartbeat:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._stop.set()
-        self._thread.join(timeout=self.interval + 5)
-
-    def _run(self) -> None:
-        try:
-            while not self._stop.wait(self.interval):
-                try:
-                    if not self.execution.beat(self.clock()):
-                        logger.warning(
-                            "Execution %s is no longer RUNNING; its heartbeat stops",
-                            self.execution.pk,
-                        )
-                        return
-                except Exception:
-                    logger.exception("Heartbeat of execution %s failed", self.execution.pk)
-        finally:
-            connection.close()

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import timezone
 
+from oltflow.db import release_connection
 from oltflow.inventory.models import Onu
 from oltflow.inventory.services import ListedOnu, record_discovery
 from oltflow.polling.context import RunContext, load_context
@@ -157,7 +158,9 @@ def run(execution: Execution) -> dict[str, Any]:
             no_layout_reason,
         )
 
-    # Walk: any SNMP failure propagates as the snmp layer's typed error.
+    # Walk: any SNMP failure propagates as the snmp layer's typed error. No connection is held
+    # while waiting on the OLT.
+    release_connection()
     with SnmpClient(olt_target(olt)) as client:
         rows = client.walk(oid.oid, deadline_s=context.snmp_deadline_s, max_rows=context.max_rows)
     requests = client.requests

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from oltflow.db import release_connection
 from oltflow.inventory.models import Onu
 from oltflow.inventory.services import Reading, record_values
 from oltflow.polling.context import PollingConfigError, RunContext, load_context
@@ -248,6 +249,7 @@ def run(execution: Execution) -> dict[str, Any]:
     requests = 0
     if instances:
         reader = _walk if strategy == "walk" else _get
+        release_connection()  # no connection is held while waiting on the OLT
         with SnmpClient(olt_target(olt)) as client:
             answers = reader(client, root, instances, context)
         requests = client.requests

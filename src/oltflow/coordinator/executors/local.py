@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 from oltflow.coordinator.claim import Claimed
@@ -188,7 +188,6 @@ class _Pool:
                     self._waiting -= 1
                     self._running[me] = item.execution_id
                 try:
-                    close_old_connections()
                     execute(item.execution_id, worker, executor=self._executor)
                 except Exception:
                     logger.exception(
@@ -197,14 +196,9 @@ class _Pool:
                 finally:
                     with self._count_lock:
                         self._running.pop(me, None)
-                        idle = self._waiting == 0
-                    # A thread going idle gives its connection back. Pools sized for bursts
-                    # would otherwise keep one connection per thread for CONN_MAX_AGE, and a
-                    # few such pools exceed PostgreSQL's max_connections.
-                    if idle:
-                        connection.close()
-                    else:
-                        close_old_connections()
+                    # The connection goes back after every execution: threads sized for bursts
+                    # would otherwise hold more connections than PostgreSQL allows.
+                    connection.close()
                 self._executor._finished()
         finally:
             connection.close()

@@ -194,34 +194,45 @@ def test_stop_releases_work_queued_but_not_started(catalog):
     assert not executor.is_accepting()
 
 
-def test_idle_worker_threads_hold_no_database_connection(catalog):
+def test_running_executions_are_not_limited_by_database_connections(catalog, settings):
     require_postgresql()
-    # Given eight OLTs with one quick due job each, and a get pool of eight threads
-    for n in range(8):
+    pool_size = settings.DATABASES["default"]["OPTIONS"]["pool"]["max_size"]
+    running = pool_size + 14
+    # Given more OLTs than the connection pool holds, each with a due job of 1.5 s, and as
+    # many get threads
+    slow = {"duration_min": 1.5, "duration_max": 1.5}
+    for n in range(running):
         olt = make_olt(catalog, f"conn-{n}")
-        make_job(catalog, olt, "quick", "get", next_run_at=timezone.now(), interval_seconds=3600)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
-        before = cursor.fetchone()[0]
+        make_job(catalog, olt, "slow", "get", next_run_at=timezone.now(), parameters=slow)
+    settings.OLTFLOW = {**settings.OLTFLOW, "CAPACITY": {"discovery": 1, "get": running, "walk": 1}}
 
-    # When the eight run at once and the threads go idle
-    pools = {"discovery_main": 1, "discovery_retry": 1, "get_main": 8, "get_retry": 1}
-    runtime = start_local(concurrency=pools, tick_seconds=30)
-    try:
-        wait_for(
-            lambda: Execution.objects.filter(status=ExecutionStatus.SUCCESS).count() == 8,
-            20,
-            "eight executions",
-        )
-        time.sleep(0.3)
+    def connections():
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
             )
-            after = cursor.fetchone()[0]
+            return cursor.fetchone()[0]
+
+    before = connections()
+
+    # When they all run at once
+    pools = {"discovery_main": 1, "discovery_retry": 1, "get_main": running, "get_retry": 1}
+    runtime = start_local(concurrency=pools, tick_seconds=30)
+    try:
+        wait_for(
+            lambda: Execution.objects.filter(status=ExecutionStatus.RUNNING).count() == running,
+            10,
+            f"{running} running executions",
+        )
+        during = connections()
+        wait_for(
+            lambda: Execution.objects.filter(status=ExecutionStatus.SUCCESS).count() == running,
+            20,
+            f"{running} finished executions",
+        )
     finally:
         runtime.stop()
 
-    # Then the database sees no more connections than the tick loop's (CONN_MAX_AGE would
-    # otherwise keep one per thread that ran something)
-    assert after - before <= 1
+    # Then the process never opened more connections than its pool holds: a runner waiting
+    # on its work holds none
+    assert during - before <= pool_size
