@@ -44,20 +44,24 @@ def execute(
     or a row the reaper already ended. ``interrupted_by`` names exceptions that end it as
     INTERRUPTED rather than FAILED (Celery's soft time limit).
     """
-    execution = (
-        Execution.objects.select_related(
+    try:
+        execution = Execution.objects.select_related(
             "olt", "job_host__job__node", "job_host__job__task_template__function"
-        )
-        .filter(pk=execution_id)
-        .first()
-    )
-    if execution is None:
+        ).get(pk=execution_id)
+    except Execution.DoesNotExist:
         logger.warning("Execution %s does not exist; nothing to run", execution_id)
         return None
 
-    # Start: only the delivery that moves the row from PENDING runs it.
+    # Start: only the delivery that moves the row from PENDING runs it. Its job host records
+    # the start in the same commit.
     grace = settings.OLTFLOW["TIME_LIMIT_GRACE_SECONDS"]
-    if not execution.start(worker, clock(), grace_seconds=grace):
+    with transaction.atomic():
+        started = execution.start(worker, clock(), grace_seconds=grace)
+        if started and execution.job_host_id is not None:
+            SnmpJobHost.objects.filter(pk=execution.job_host_id).update(
+                last_run_at=execution.started_at
+            )
+    if not started:
         logger.info(
             "Execution %s is %s, not PENDING: delivery to %s ignored",
             execution_id,
@@ -69,7 +73,6 @@ def execute(
     if job_host is None:
         finish_execution(execution, ExecutionStatus.INTERRUPTED, clock(), error="job host removed")
         return execution
-    SnmpJobHost.objects.filter(pk=job_host.pk).update(last_run_at=execution.started_at)
     logger.info(
         "Execution %s started: job host %s (%s) on OLT %s, attempt %d, worker %s",
         execution.pk,
