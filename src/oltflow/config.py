@@ -104,8 +104,13 @@ def database(home: Path) -> dict[str, Any]:
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ConfigError("OLTFLOW_DATABASE_URL must point to PostgreSQL or SQLite")
     if pool_size:
-        # One connection kept open; a thread waits up to 30 s for a free one.
-        config.setdefault("OPTIONS", {})["pool"] = {
+        # Pooled connections live long, so statements run often on one connection are
+        # prepared once and not planned again (the start of an execution joins 7 tables;
+        # planning took longer than running). One connection is kept open; a thread waits up
+        # to 30 s for a free one.
+        options = config.setdefault("OPTIONS", {})
+        options.update(server_side_binding=True, prepare_threshold=5)
+        options["pool"] = {
             "min_size": 1,
             "max_size": pool_size,
             "timeout": 30,

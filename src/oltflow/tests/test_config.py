@@ -19,6 +19,9 @@ def test_postgresql_connections_come_from_a_pool_of_ten_by_default(monkeypatch, 
 
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert database["OPTIONS"]["pool"]["max_size"] == 10
+    # statements are bound and prepared on the server, which only pays off with a pool
+    assert database["OPTIONS"]["server_side_binding"] is True
+    assert database["OPTIONS"]["prepare_threshold"] == 5
     # Django's pool refuses persistent connections
     assert database["CONN_MAX_AGE"] == 0
 
@@ -30,6 +33,7 @@ def test_pool_size_zero_keeps_a_persistent_connection_per_thread(monkeypatch, tm
     database = config.database(tmp_path)
 
     assert "pool" not in database.get("OPTIONS", {})
+    assert "server_side_binding" not in database.get("OPTIONS", {})
     assert database["CONN_MAX_AGE"] == 60
 
 
