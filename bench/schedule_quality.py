@@ -7,12 +7,14 @@ The workload (issue 6): N OLTs (50 by default) with one template of three nodes 
 every 180 s, get every 60 s, get every 300 s), every execution the ``simulate`` runner with a
 duration uniform in 0.5..8 s and outcomes 80 % success, 15 % failure (retryable, 2 retries 30 s
 apart) and 5 % interrupted. Every job host first runs one interval after the start, on its grid
-point. At 500 OLTs durations are divided by ten, so demand per slot stays that of 50 OLTs.
+point. Durations stay the same at every fleet size; slots grow with it (one thread per OLT for
+each main queue, a twentieth of that, at least 10, for each retry queue).
 
 ``--executor local`` runs ``oltflow run`` (tick loop and thread pools in one process);
-``--executor celery`` runs three ``oltflow worker`` processes (threads pool) and ``oltflow
-coordinator`` on the local Redis, database OLTFLOW_BENCH_REDIS_DB (default 13), which is
-flushed first. ``--kill-at M`` sends SIGKILL to the worker process trees at minute M (the
+``--executor celery`` runs ``oltflow worker`` processes (threads pool: one for the discovery
+queues, one for ``get_main``, one for ``get_retry``; the first two doubled from 251 OLTs on)
+and ``oltflow coordinator`` on the local Redis, database OLTFLOW_BENCH_REDIS_DB (default 13),
+which is flushed first. ``--kill-at M`` sends SIGKILL to the worker process trees at minute M (the
 ``oltflow run`` process, or every Celery worker) and starts them again 30 s later.
 
 At the end of the duration the job hosts are disabled, so nothing new starts; running
@@ -96,29 +98,32 @@ def main() -> None:
 
 @dataclass
 class Sizing:
-    """Durations, slots and capacity for a fleet size: demand per slot stays that of 50."""
+    """Durations, slots, capacity and Celery worker processes for a fleet size."""
 
     duration_min: float
     duration_max: float
     concurrency: dict[str, int]
     capacity: int
+    worker_processes: int  # Celery worker processes per main queue group
 
     @classmethod
     def for_olts(cls, olts: int) -> Sizing:
-        scale = max(1, olts // 50)
-        # Each running execution holds a database connection (PostgreSQL allows 100 here), so
-        # slots grow less than the fleet; shorter durations keep the demand per slot.
-        main = min(olts, 50) if scale == 1 else 25
+        # The same durations at every size, and slots that grow with the fleet: a runner holds
+        # no database connection while it works, so a slot is a thread, one per OLT and kind
+        # (every OLT's get is due on the same second).
         return cls(
-            duration_min=0.5 / scale,
-            duration_max=8.0 / scale,
+            duration_min=0.5,
+            duration_max=8.0,
             concurrency={
-                "discovery_main": main,
-                "get_main": main,
-                "discovery_retry": 5 if scale > 1 else 10,
-                "get_retry": 5 if scale > 1 else 10,
+                "discovery_main": olts,
+                "get_main": olts,
+                "discovery_retry": max(10, olts // 20),
+                "get_retry": max(10, olts // 20),
             },
             capacity=olts,
+            # One Python process runs at most one thread at a time: a burst of starts on one
+            # second spreads over a process per 250 OLTs.
+            worker_processes=max(1, math.ceil(olts / 250)),
         )
 
 
@@ -166,23 +171,25 @@ class Processes:
             "retry": ["get_retry"],
         }
         for name, queues in groups.items():
-            slots = sum(self.sizing.concurrency[queue] for queue in queues)
-            self.workers.append(
-                self.spawn(
-                    f"worker-{name}",
-                    "worker",
-                    "--queues",
-                    ",".join(queues),
-                    "--concurrency",
-                    str(slots),
-                    "--pool",
-                    "threads",
-                    "--loglevel",
-                    "WARNING",
-                    "--hostname",
-                    f"{name}-{len(self.workers)}@%h",
+            copies = 1 if name == "retry" else self.sizing.worker_processes
+            slots = math.ceil(sum(self.sizing.concurrency[queue] for queue in queues) / copies)
+            for _ in range(copies):
+                self.workers.append(
+                    self.spawn(
+                        f"worker-{name}",
+                        "worker",
+                        "--queues",
+                        ",".join(queues),
+                        "--concurrency",
+                        str(slots),
+                        "--pool",
+                        "threads",
+                        "--loglevel",
+                        "WARNING",
+                        "--hostname",
+                        f"{name}-{len(self.workers)}@%h",
+                    )
                 )
-            )
 
     def start_coordinator(self) -> None:
         if self.args.executor == "celery":
@@ -222,10 +229,6 @@ def run(args: argparse.Namespace, database_url: str) -> None:
         "OLTFLOW_HOME": str(home),
         "OLTFLOW_DATABASE_URL": database_url,
         "OLTFLOW_LOG_LEVEL": "WARNING",
-        # A heartbeat longer than any execution: a beating execution holds a second database
-        # connection, and 100 connections are all this PostgreSQL has. The reaper's heartbeat
-        # timeout stays at its default (30 s).
-        "OLTFLOW_HEARTBEAT_SECONDS": "10",
         **{f"OLTFLOW_CAPACITY_{kind}": str(sizing.capacity) for kind in ("DISCOVERY", "GET")},
         **{f"OLTFLOW_CONCURRENCY_{q.upper()}": str(n) for q, n in sizing.concurrency.items()},
     }
