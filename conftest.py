@@ -10,6 +10,7 @@ import os
 
 import pytest
 from django.conf import settings
+from django.db import connections
 
 pytest_plugins = ["oltflow.simulator.pytest_plugin"]
 
@@ -17,9 +18,9 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    db = settings.DATABASES["default"]
-    where = db["NAME"] if "sqlite" in db["ENGINE"] else f"{db.get('HOST')}:{db.get('PORT')}"
-    return f"oltflow database: {db['ENGINE'].rsplit('.', 1)[-1]} {where}"
+    db, vendor = settings.DATABASES["default"], connections["default"].vendor
+    where = db["NAME"] if vendor == "sqlite" else f"{db.get('HOST')}:{db.get('PORT')}"
+    return f"oltflow database: {vendor} {where}"
 
 
 def require_service(name: str, reason: str) -> None:
@@ -31,7 +32,7 @@ def require_service(name: str, reason: str) -> None:
 
 
 def require_postgresql() -> None:
-    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+    if connections["default"].vendor != "postgresql":
         require_service("PostgreSQL", "set OLTFLOW_DATABASE_URL (./dev test does when it runs)")
 
 

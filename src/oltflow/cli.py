@@ -15,6 +15,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit(simulate(args[1:]))
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oltflow.settings")
+    from django.db import OperationalError
+
     from oltflow.config import ConfigError
 
     try:
@@ -24,6 +26,24 @@ def main(argv: list[str] | None = None) -> None:
     except ConfigError as exc:
         print(f"oltflow: configuration error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    except OperationalError as exc:
+        if not is_connection_failure(exc):
+            raise
+        reason = " ".join(str(exc).split())
+        print(f"oltflow: cannot connect to the database: {reason}", file=sys.stderr)
+        raise SystemExit(1) from None
+
+
+def is_connection_failure(exc: Exception) -> bool:
+    """True when PostgreSQL could not be reached at all, as opposed to a failed statement.
+
+    psycopg gives every error the server sent about a statement an SQLSTATE; a connection that
+    was refused, timed out or never came from the pool has none.
+    """
+    import psycopg
+
+    cause = exc.__cause__
+    return isinstance(cause, psycopg.OperationalError) and cause.sqlstate is None
 
 
 if __name__ == "__main__":

@@ -107,7 +107,9 @@ def database(home: Path) -> dict[str, Any]:
         # Pooled connections live long, so statements run often on one connection are
         # prepared once and not planned again (the start of an execution joins 7 tables;
         # planning took longer than running). One connection is kept open; a thread waits up
-        # to 30 s for a free one.
+        # to 30 s for a free one; the backend makes the first connection without the pool, so
+        # that a connection refused names its reason at once.
+        config["ENGINE"] = "oltflow.db.postgresql"
         options = config.setdefault("OPTIONS", {})
         options.update(server_side_binding=True, prepare_threshold=5)
         options["pool"] = {

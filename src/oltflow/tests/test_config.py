@@ -17,7 +17,7 @@ def test_postgresql_connections_come_from_a_pool_of_ten_by_default(monkeypatch, 
 
     database = config.database(tmp_path)
 
-    assert database["ENGINE"] == "django.db.backends.postgresql"
+    assert database["ENGINE"] == "oltflow.db.postgresql"
     assert database["OPTIONS"]["pool"]["max_size"] == 10
     # statements are bound and prepared on the server, which only pays off with a pool
     assert database["OPTIONS"]["server_side_binding"] is True
@@ -32,6 +32,7 @@ def test_pool_size_zero_keeps_a_persistent_connection_per_thread(monkeypatch, tm
 
     database = config.database(tmp_path)
 
+    assert database["ENGINE"] == "django.db.backends.postgresql"
     assert "pool" not in database.get("OPTIONS", {})
     assert "server_side_binding" not in database.get("OPTIONS", {})
     assert database["CONN_MAX_AGE"] == 60
