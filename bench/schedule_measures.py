@@ -28,6 +28,9 @@ class Row:
     finished: float | None
 
 
+Window = tuple[float, float]  # (start, end), inclusive
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100); NaN for no values."""
     if not values:
@@ -64,26 +67,39 @@ def raw_lateness(rows: Iterable[Row]) -> list[float]:
     return [r.started - r.due for r in rows if r.attempt == 1 and r.started is not None]
 
 
-def scheduling_delay(rows: Iterable[Row]) -> list[float]:
-    """Start minus the later of due and the moment the OLT became free, first attempts only."""
+def scheduling_delay(rows: Iterable[Row], outside: Window | None = None) -> list[float]:
+    """Start minus the later of due and the moment the OLT became free, first attempts only.
+
+    With ``outside``, starts whose reference moment (that later of the two) falls inside the
+    window are left out: an OLT the reaper freed while no worker existed.
+    """
     delays = []
     for runs in by_olt(rows).values():
         free_at = -math.inf
         for row in runs:
-            if row.attempt == 1:
-                delays.append(row.started - max(row.due, free_at))
+            ready = max(row.due, free_at)
+            if row.attempt == 1 and not _inside(ready, outside):
+                delays.append(row.started - ready)
             free_at = row.finished if row.finished is not None else math.inf
     return delays
 
 
-def idle_gaps_with_work_due(rows: Iterable[Row]) -> list[float]:
-    """For each start whose job was due before the OLT became free: start minus free time."""
+def idle_gaps_with_work_due(rows: Iterable[Row], outside: Window | None = None) -> list[float]:
+    """For each start whose job was due before the OLT became free: start minus free time.
+
+    With ``outside``, gaps whose free time falls inside the window are left out.
+    """
     gaps = []
     for runs in by_olt(rows).values():
         for previous, row in zip(runs, runs[1:], strict=False):
-            if previous.finished is not None and row.due <= previous.finished:
-                gaps.append(row.started - previous.finished)
+            free_at = previous.finished
+            if free_at is not None and row.due <= free_at and not _inside(free_at, outside):
+                gaps.append(row.started - free_at)
     return gaps
+
+
+def _inside(moment: float, window: Window | None) -> bool:
+    return window is not None and window[0] <= moment <= window[1]
 
 
 def spacing(rows: Iterable[Row], interval: int) -> list[float]:

@@ -20,7 +20,9 @@ which is flushed first. ``--kill-at M`` sends SIGKILL to the worker process tree
 At the end of the duration the job hosts are disabled, so nothing new starts; running
 executions finish (the reaper ends what a kill left), the processes are stopped, and every
 measure is computed from the Execution rows by ``schedule_measures``. Tick times and the tick
-thread's CPU come from the DEBUG line the tick loop logs after each tick.
+thread's CPU come from the DEBUG line the tick loop logs after each tick. With a kill, the
+lateness, delay and idle-gap figures are printed once more without the outage (from the kill
+until 65 s after it: the restart, the reaper's heartbeat timeout and the workers' start-up).
 
 By default the database is created next to ``--admin-url`` and dropped at the end; with
 ``--database-url`` that (empty or migrated) database is used and the rows stay.
@@ -53,6 +55,7 @@ NODES = (("discovery", "discovery", 180), ("get", "get-60", 60), ("get", "get-30
 DRAIN_TIMEOUT = 150.0
 RESTART_AFTER = 30.0
 HEARTBEAT_TIMEOUT = 30.0  # the reaper's default, left unchanged here
+PERCENTILES = ("p50", "p95", "p99", "max")
 
 # Starts a management command with the tick loop's DEBUG timing line enabled and nothing else
 # below WARNING, so the process spends no CPU on per-execution log lines.
@@ -456,19 +459,25 @@ def report(args, t0, end, kill_at, drained, processes, cpu, coordinator) -> None
         print(f"{label:<36} {text} {unit} (n {figures['n']})")
 
     print()
-    line("raw lateness (start - due)", measures.raw_lateness(rows), ("p50", "p95", "p99", "max"))
-    line("scheduling delay", measures.scheduling_delay(rows), ("p50", "p95", "p99", "max"))
+    line("raw lateness (start - due)", measures.raw_lateness(rows), PERCENTILES)
+    line("scheduling delay", measures.scheduling_delay(rows), PERCENTILES)
+    # The outage: from the kill until the restarted workers are up and the reaper has ended
+    # what the kill left (its heartbeat timeout), plus a margin for the workers' start-up.
+    outage = None
     if kill_at is not None:
-        # Without the jobs that came due while the workers were dead or their rows unreaped.
         outage = (kill_at, kill_at + RESTART_AFTER + HEARTBEAT_TIMEOUT + 5)
+        span = f"{stamp(outage[0])}..{stamp(outage[1])}"
         kept = [r for r in rows if not outage[0] <= r.due <= outage[1]]
-        label = f"  without due in {stamp(outage[0])}..{stamp(outage[1])}"
-        line(label + ": raw", measures.raw_lateness(kept), ("p50", "p95", "p99", "max"))
-        line(label + ": delay", measures.scheduling_delay(kept), ("p50", "p95", "p99", "max"))
+        line(f"  without due in {span}: raw", measures.raw_lateness(kept), PERCENTILES)
+        delays = measures.scheduling_delay(rows, outside=outage)
+        line(f"  without ready in {span}: delay", delays, PERCENTILES)
     line("spacing of the 60 s job", measures.spacing(rows, 60), ("p50", "min", "p95", "max"))
     periods, empty, double = measures.grid_periods(rows, 60, 10, window)
     print(f"{'grid periods of the 60 s job':<36} {periods}: {empty} with none, {double} with 2+")
     line("idle gap with work due", measures.idle_gaps_with_work_due(rows), ("p50", "p95", "max"))
+    if outage is not None:
+        gaps = measures.idle_gaps_with_work_due(rows, outside=outage)
+        line(f"  without free in {span}", gaps, ("p50", "p95", "max"))
 
     ticks, loop_cpu, loop_wall = read_ticks(processes.coordinators)
     line("tick time", ticks, ("p50", "p95", "p99", "max"), "ms")
