@@ -25,7 +25,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from scratch_db import scratch_database
+from scratch_db import add_admin_url, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,12 +36,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=12, help="job hosts per OLT")
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--capacity", type=int, default=None, help="PENDING limit per kind")
-    parser.add_argument(
-        "--admin-url",
-        default=os.environ.get(
-            "OLTFLOW_BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-        ),
-    )
+    add_admin_url(parser)
     args = parser.parse_args()
 
     with scratch_database(args.admin_url, "oltflow_bench") as url:

@@ -24,7 +24,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from scratch_db import scratch_database
+from scratch_db import add_admin_url, scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,12 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--olts", type=int, default=500)
-    parser.add_argument(
-        "--admin-url",
-        default=os.environ.get(
-            "OLTFLOW_BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"
-        ),
-    )
+    add_admin_url(parser)
     args = parser.parse_args()
     with scratch_database(args.admin_url, "oltflow_cost") as url:
         run(args.olts, url)
@@ -66,22 +61,12 @@ def run(olts: int, database_url: str) -> None:
 
     from oltflow.coordinator import execute as execute_module
     from oltflow.coordinator.claim import claim_due
-    from oltflow.coordinator.tests.factories import FAST, make_catalog, make_fleet
-
-    class Recorder:
-        """Takes the hand-over's claims without running them."""
-
-        def __init__(self) -> None:
-            self.handed_over = 0
-
-        def dispatch(self, claimed: object) -> None:
-            self.handed_over += 1
-
-        def is_accepting(self) -> bool:
-            return True
-
-        def free_slots(self) -> None:
-            return None
+    from oltflow.coordinator.tests.factories import (
+        FAST,
+        RecordingExecutor,
+        make_catalog,
+        make_fleet,
+    )
 
     call_command("migrate", verbosity=0)
     make_fleet(make_catalog(), olts, 3, next_run_at=timezone.now(), parameters=FAST)
@@ -101,7 +86,7 @@ def run(olts: int, database_url: str) -> None:
             entry[0] += 1
             entry[1] += time.perf_counter() - began
 
-    recorder = Recorder()
+    recorder = RecordingExecutor()
     options = settings.DATABASES["default"].get("OPTIONS", {})
     wall, cpu = time.perf_counter(), time.process_time()
     with connection.execute_wrapper(timed):
@@ -114,7 +99,7 @@ def run(olts: int, database_url: str) -> None:
         f"{count} executions, pool {'on' if 'pool' in options else 'off'}, prepared statements "
         f"{'on' if options.get('server_side_binding') else 'off'}: "
         f"{wall * 1000 / count:.2f} ms wall, {cpu * 1000 / count:.2f} ms CPU per execution; "
-        f"{recorder.handed_over} handed over"
+        f"{len(recorder.dispatched)} handed over"
     )
     in_sql = sum(seconds for _, seconds in statements.values())
     print(f"in SQL statements: {in_sql * 1000 / count:.2f} ms per execution")

@@ -62,9 +62,16 @@ def by_olt(rows: Iterable[Row]) -> dict[int, list[Row]]:
     return olts
 
 
-def raw_lateness(rows: Iterable[Row]) -> list[float]:
-    """Start minus due, first attempts only (the original system's measure)."""
-    return [r.started - r.due for r in rows if r.attempt == 1 and r.started is not None]
+def raw_lateness(rows: Iterable[Row], outside: Window | None = None) -> list[float]:
+    """Start minus due, first attempts only (the original system's measure).
+
+    With ``outside``, jobs due inside the window are left out.
+    """
+    return [
+        r.started - r.due
+        for r in rows
+        if r.attempt == 1 and r.started is not None and not _inside(r.due, outside)
+    ]
 
 
 def scheduling_delay(rows: Iterable[Row], outside: Window | None = None) -> list[float]:

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
 from psycopg import sql
+
+
+def add_admin_url(parser: argparse.ArgumentParser) -> None:
+    """The ``--admin-url`` option: where the scratch database is created and dropped."""
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get(
+            "OLTFLOW_BENCH_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres"
+        ),
+    )
 
 
 @contextmanager

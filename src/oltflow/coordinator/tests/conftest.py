@@ -12,25 +12,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from oltflow.coordinator.claim import Claimed
-from oltflow.coordinator.tests.factories import Catalog, make_catalog
-
-
-class RecordingExecutor:
-    """Keeps what it is given instead of running it."""
-
-    def __init__(self) -> None:
-        self.dispatched: list[Claimed] = []
-        self.accepting = True
-
-    def dispatch(self, claimed: Claimed) -> None:
-        self.dispatched.append(claimed)
-
-    def is_accepting(self) -> bool:
-        return self.accepting
-
-    def free_slots(self) -> None:
-        return None
+from oltflow.coordinator.tests.factories import Catalog, RecordingExecutor, make_catalog
 
 
 @pytest.fixture

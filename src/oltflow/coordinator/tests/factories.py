@@ -1,7 +1,8 @@
 """Rows for coordinator tests, built directly through the ORM.
 
 Every job runs the ``simulate`` runner; node parameters tune its duration and failures.
-``make_fleet`` builds large fleets with bulk inserts (the benchmark uses it too).
+``make_fleet`` builds large fleets with bulk inserts, and ``RecordingExecutor`` keeps what is
+dispatched instead of running it (the benchmarks use both).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from oltflow.catalog.models import Brand, Oid, OltModel, TaskFunction, TaskTemplate
+from oltflow.coordinator.claim import Claimed
 from oltflow.coordinator.policy import effective_priority
 from oltflow.inventory.models import Olt
 from oltflow.jobs.models import SnmpJob, SnmpJobHost
@@ -20,6 +22,23 @@ from oltflow.workflows.models import OltWorkflow, WorkflowNode, WorkflowTemplate
 NOW = datetime(2026, 12, 3, 10, 0, 5, tzinfo=UTC)
 
 FAST = {"duration_min": 0.0, "duration_max": 0.0}
+
+
+class RecordingExecutor:
+    """Keeps what it is given instead of running it."""
+
+    def __init__(self) -> None:
+        self.dispatched: list[Claimed] = []
+        self.accepting = True
+
+    def dispatch(self, claimed: Claimed) -> None:
+        self.dispatched.append(claimed)
+
+    def is_accepting(self) -> bool:
+        return self.accepting
+
+    def free_slots(self) -> None:
+        return None
 
 
 @dataclass(frozen=True)
