@@ -29,7 +29,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils.dateparse import parse_datetime
 
 from oltflow.catalog.models import TaskTemplate
@@ -143,12 +142,7 @@ def claim_due(
     with transaction.atomic():
         # Step 1 and 2: serialize with other claims, then count what is already queued.
         lock_claims()
-        pending = dict(
-            Execution.objects.filter(status=ExecutionStatus.PENDING)
-            .values("kind")
-            .annotate(n=Count("id"))
-            .values_list("kind", "n")
-        )
+        pending = _pending_per_kind()
 
         # Step 3: the head of every OLT's due list, and what the minimum gap holds back.
         rows = _due_heads(now, now - timedelta(seconds=gap_seconds), olt_ids)
@@ -346,6 +340,13 @@ def _from_db(value: Any) -> datetime | None:
     if isinstance(value, str):
         value = parse_datetime(value)
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _pending_per_kind() -> dict[str, int]:
+    sql = f"SELECT kind, COUNT(*) FROM {_table(Execution)} WHERE status = %s GROUP BY kind"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ExecutionStatus.PENDING.value])
+        return dict(cursor.fetchall())
 
 
 def _due_heads(now: datetime, gap_since: datetime, olt_ids: Sequence[int] | None) -> list[_Due]:

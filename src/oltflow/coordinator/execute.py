@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -20,9 +20,9 @@ from oltflow.coordinator import policy
 from oltflow.coordinator.executors import Executor, current
 from oltflow.coordinator.handover import hand_over
 from oltflow.coordinator.heartbeat import Heartbeat
-from oltflow.db import release_connection
+from oltflow.db import release_connection, statements
 from oltflow.jobs.choices import ExecutionStatus
-from oltflow.jobs.models import Execution, SnmpJobHost
+from oltflow.jobs.models import Execution, SnmpJob, SnmpJobHost
 from oltflow.polling.registry import RunnerInterrupted, runner_for
 
 logger = logging.getLogger(__name__)
@@ -44,11 +44,8 @@ def execute(
     or a row the reaper already ended. ``interrupted_by`` names exceptions that end it as
     INTERRUPTED rather than FAILED (Celery's soft time limit).
     """
-    try:
-        execution = Execution.objects.select_related(
-            "olt", "job_host__job__node", "job_host__job__task_template__function"
-        ).get(pk=execution_id)
-    except Execution.DoesNotExist:
+    execution = _load.get(execution_id)
+    if execution is None:
         logger.warning("Execution %s does not exist; nothing to run", execution_id)
         return None
 
@@ -58,8 +55,8 @@ def execute(
     with transaction.atomic():
         started = execution.start(worker, clock(), grace_seconds=grace)
         if started and execution.job_host_id is not None:
-            SnmpJobHost.objects.filter(pk=execution.job_host_id).update(
-                last_run_at=execution.started_at
+            statements.update(
+                SnmpJobHost, {"pk": execution.job_host_id}, last_run_at=execution.started_at
             )
     if not started:
         logger.info(
@@ -210,16 +207,31 @@ def release_execution(execution: Execution, now: datetime, reason: str) -> bool:
     return True
 
 
+# What an execution needs to run: its OLT, its job with the node and the runner's function.
+_load = statements.Loader(
+    Execution, "olt", "job_host__job__node", "job_host__job__task_template__function"
+)
+
+# One statement whether or not the job has chained jobs (most have none): UPDATE ... RETURNING
+# runs on PostgreSQL and on SQLite 3.35 or later, like the claim's INSERT.
+_CHAINED_DUE_SQL = """
+UPDATE {job_host} SET next_run_at = %s
+WHERE olt_id = %s AND enabled AND (next_run_at IS NULL OR next_run_at > %s)
+  AND job_id IN (SELECT id FROM {job} WHERE run_after_id = %s)
+RETURNING id
+"""
+
+
 def _make_chained_due(execution: Execution, job_host: SnmpJobHost, now: datetime) -> None:
-    chained = SnmpJobHost.objects.filter(
-        Q(next_run_at__isnull=True) | Q(next_run_at__gt=now),
-        olt_id=execution.olt_id,
-        job__run_after_id=job_host.job_id,
-        enabled=True,
+    quote = connection.ops.quote_name
+    sql = _CHAINED_DUE_SQL.format(
+        job_host=quote(SnmpJobHost._meta.db_table), job=quote(SnmpJob._meta.db_table)
     )
-    ids = list(chained.values_list("id", flat=True))
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [stamp, execution.olt_id, stamp, job_host.job_id])
+        ids = sorted(row[0] for row in cursor.fetchall())
     if ids:
-        SnmpJobHost.objects.filter(id__in=ids).update(next_run_at=now)
         logger.info(
             "Job hosts %s on OLT %s are due: their master job host %s succeeded",
             ", ".join(map(str, ids)),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from oltflow.catalog.choices import Kind
 from oltflow.catalog.models import TaskTemplate
+from oltflow.db import statements
 from oltflow.inventory.models import Olt
 from oltflow.jobs.choices import ACTIVE_STATUSES, TERMINAL_STATUSES, ExecutionStatus
 from oltflow.workflows.models import WorkflowNode
@@ -102,8 +103,13 @@ class SnmpJobHost(models.Model):
 
     def record_success(self, now: datetime) -> None:
         """The last execution succeeded: failures are reset and no retry is pending."""
-        SnmpJobHost.objects.filter(pk=self.pk).update(
-            last_success_at=now, consecutive_failures=0, retry_at=None, retry_attempt=0
+        statements.update(
+            SnmpJobHost,
+            {"pk": self.pk},
+            last_success_at=now,
+            consecutive_failures=0,
+            retry_at=None,
+            retry_attempt=0,
         )
 
     def record_failure(self, now: datetime, *, retry_at: datetime | None, attempt: int) -> None:
@@ -188,7 +194,9 @@ class Execution(models.Model):
         Sets ``deadline_at`` to ``now`` plus the time limit plus ``grace_seconds``.
         """
         deadline = now + timedelta(seconds=self.time_limit_seconds + grace_seconds)
-        changed = Execution.objects.filter(pk=self.pk, status=ExecutionStatus.PENDING).update(
+        changed = statements.update(
+            Execution,
+            {"pk": self.pk, "status": ExecutionStatus.PENDING},
             status=ExecutionStatus.RUNNING,
             started_at=now,
             heartbeat_at=now,
@@ -221,7 +229,9 @@ class Execution(models.Model):
         if status not in TERMINAL_STATUSES:
             raise ValueError(f"{status!r} is not a terminal status")
         duration = (now - self.started_at).total_seconds() if self.started_at else None
-        changed = Execution.objects.filter(pk=self.pk, status__in=ACTIVE_STATUSES).update(
+        changed = statements.update(
+            Execution,
+            {"pk": self.pk, "status": ACTIVE_STATUSES},
             status=status,
             finished_at=now,
             duration_seconds=duration,
