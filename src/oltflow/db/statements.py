@@ -9,15 +9,16 @@ shape once, then only adapt parameters and run it; what they return is what the 
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, models
 
+# Keyed by connection vendor and statement shape. Both only grow, to one entry per shape the
+# code uses; two threads building the same entry at once build the same value.
 _sql_cache: dict[tuple, str] = {}
-_cache_lock = threading.Lock()
+_join_cache: dict[tuple, list[_Join]] = {}
 
 
 def update(model: type[models.Model], where: Mapping[str, Any], **values: Any) -> int:
@@ -69,12 +70,11 @@ def _update_sql(
     return f"UPDATE {quote(table)} SET {assignments} WHERE {conditions}"
 
 
-def _cached(shape: tuple, build: Any) -> str:
-    sql = _sql_cache.get((connection.vendor, *shape))
+def _cached(shape: tuple, build: Callable[[], str]) -> str:
+    key = (connection.vendor, *shape)
+    sql = _sql_cache.get(key)
     if sql is None:
-        sql = build()
-        with _cache_lock:
-            _sql_cache[(connection.vendor, *shape)] = sql
+        sql = _sql_cache[key] = build()
     return sql
 
 
@@ -132,24 +132,24 @@ class Loader:
         return instances[0]
 
     def _joins(self) -> list[_Join]:
-        # Per connection vendor, the converters differ (SQLite returns text for datetimes).
-        key = ("joins", connection.vendor, self.model, self.paths)
+        # The converters depend on the vendor (SQLite returns text for datetimes).
+        key = (connection.vendor, self.model, self.paths)
         joins = _join_cache.get(key)
         if joins is None:
             joins = [self._join(self.model, "t0")]
-            where: dict[str, int] = {"": 0}
+            position: dict[str, int] = {"": 0}
             for path in self.paths:
                 prefix = ""
                 for name in path.split("__"):
                     step = f"{prefix}__{name}" if prefix else name
-                    if step not in where:
-                        parent = joins[where[prefix]]
+                    if step not in position:
+                        parent = joins[position[prefix]]
                         field = parent.model._meta.get_field(name)
                         if not (field.many_to_one or field.one_to_one) or not field.concrete:
                             raise ValueError(f"{path!r}: {name!r} is not a forward foreign key")
                         join = self._join(field.related_model, f"t{len(joins)}")
-                        join.parent, join.via = where[prefix], field
-                        where[step] = len(joins)
+                        join.parent, join.via = position[prefix], field
+                        position[step] = len(joins)
                         joins.append(join)
                     prefix = step
             _join_cache[key] = joins
@@ -182,6 +182,3 @@ class Loader:
             )
         pk = quote(self.model._meta.pk.column)
         return f"SELECT {columns} FROM {' '.join(tables)} WHERE t0.{pk} = %s"
-
-
-_join_cache: dict[tuple, list[_Join]] = {}
