@@ -8,7 +8,7 @@ every 180 s, get every 60 s, get every 300 s), every execution the ``simulate`` 
 duration uniform in 0.5..8 s and outcomes 80 % success, 15 % failure (retryable, 2 retries 30 s
 apart) and 5 % interrupted. Every job host first runs one interval after the start, on its grid
 point. Durations stay the same at every fleet size; slots grow with it (one thread per OLT for
-each main queue, a twentieth of that, at least 10, for each retry queue).
+each main queue, a fifth of that, at least 10, for each retry queue).
 
 ``--executor local`` runs ``oltflow run`` (tick loop and thread pools in one process);
 ``--executor celery`` runs ``oltflow worker`` processes (threads pool: one for the discovery
@@ -108,15 +108,16 @@ class Sizing:
     def for_olts(cls, olts: int) -> Sizing:
         # The same durations at every size, and slots that grow with the fleet: a runner holds
         # no database connection while it works, so a slot is a thread, one per OLT and kind
-        # (every OLT's get is due on the same second).
+        # (every OLT's get is due on the same second). Retries come 30 s after their failures,
+        # 15 % of a burst; after an outage, those of a whole burst come due together.
         return cls(
             duration_min=0.5,
             duration_max=8.0,
             concurrency={
                 "discovery_main": olts,
                 "get_main": olts,
-                "discovery_retry": max(10, olts // 20),
-                "get_retry": max(10, olts // 20),
+                "discovery_retry": max(10, olts // 5),
+                "get_retry": max(10, olts // 5),
             },
             capacity=olts,
             # One Python process runs at most one thread at a time: a burst of starts on one
