@@ -8,11 +8,11 @@ every 180 s, get every 60 s, get every 300 s), every execution the ``simulate`` 
 duration uniform in 0.5..8 s and outcomes 80 % success, 15 % failure (retryable, 2 retries 30 s
 apart) and 5 % interrupted. Every job host first runs one interval after the start, on its grid
 point. Durations stay the same at every fleet size; slots grow with it (one thread per OLT for
-each main queue, a fifth of that, at least 10, for each retry queue).
+each queue, the retry queues included).
 
 ``--executor local`` runs ``oltflow run`` (tick loop and thread pools in one process);
 ``--executor celery`` runs ``oltflow worker`` processes (threads pool: one for the discovery
-queues, one for ``get_main``, one for ``get_retry``; the first two doubled from 251 OLTs on)
+queues, one for ``get_main``, one for ``get_retry``; each doubled from 251 OLTs on)
 and ``oltflow coordinator`` on the local Redis, database OLTFLOW_BENCH_REDIS_DB (default 13),
 which is flushed first. ``--kill-at M`` sends SIGKILL to the worker process trees at minute M (the
 ``oltflow run`` process, or every Celery worker) and starts them again 30 s later.
@@ -102,22 +102,20 @@ class Sizing:
     duration_max: float
     concurrency: dict[str, int]
     capacity: int
-    worker_processes: int  # Celery worker processes per main queue group
+    worker_processes: int  # Celery worker processes per queue group
 
     @classmethod
     def for_olts(cls, olts: int) -> Sizing:
         # The same durations at every size, and slots that grow with the fleet: a runner holds
-        # no database connection while it works, so a slot is a thread, one per OLT and kind
-        # (every OLT's get is due on the same second). Retries come 30 s after their failures,
-        # 15 % of a burst; after an outage, those of a whole burst come due together.
+        # no database connection while it works, so a slot is a thread, one per OLT and queue.
+        # Every OLT's get is due on the same second, and after a kill the lost executions of a
+        # whole burst come due as retries on the same second too.
         return cls(
             duration_min=0.5,
             duration_max=8.0,
             concurrency={
-                "discovery_main": olts,
-                "get_main": olts,
-                "discovery_retry": max(10, olts // 5),
-                "get_retry": max(10, olts // 5),
+                queue: olts
+                for queue in ("discovery_main", "discovery_retry", "get_main", "get_retry")
             },
             capacity=olts,
             # One Python process runs at most one thread at a time: a burst of starts on one
@@ -170,7 +168,7 @@ class Processes:
             "retry": ["get_retry"],
         }
         for name, queues in groups.items():
-            copies = 1 if name == "retry" else self.sizing.worker_processes
+            copies = self.sizing.worker_processes
             slots = math.ceil(sum(self.sizing.concurrency[queue] for queue in queues) / copies)
             for _ in range(copies):
                 self.workers.append(
