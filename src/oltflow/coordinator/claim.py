@@ -257,7 +257,8 @@ def claim_due(
 # SQL. Written by hand because step 3 needs a window function over a join with the OLT's
 # active execution, and step 4 needs INSERT ... ON CONFLICT DO NOTHING RETURNING; both run on
 # PostgreSQL and on SQLite (3.35 or later). Names sort with binary collation on both, which is
-# also Python's string order (see policy.ordering_key).
+# also Python's string order (see policy.ordering_key). Step 2's count too: every hand-over
+# claims, and the ORM took longer to compile that count than PostgreSQL took to run it.
 
 _DUE_COLUMNS = (
     "id",
