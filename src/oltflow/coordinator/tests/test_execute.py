@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from oltflow.coordinator import execute as execute_module
 from oltflow.coordinator.claim import claim_due
@@ -225,3 +227,38 @@ def test_no_hand_over_when_the_executor_stops_accepting(catalog, recorder, commi
     committed(execute, claim_one().execution_id, "w", executor=recorder)
     assert recorder.dispatched == []
     assert Execution.objects.filter(olt=olt).count() == 1
+
+
+def test_a_successful_execution_costs_its_worker_a_fixed_set_of_statements(
+    catalog, recorder, monkeypatch
+):
+    # Given an OLT with one due job and nothing after it
+    use_runner(monkeypatch, lambda execution: {})
+    make_job(catalog, make_olt(catalog, "lean"), "only")
+    claimed = claim_one()
+
+    # When it runs
+    with CaptureQueriesContext(connection) as queries:
+        execute(claimed.execution_id, "w", executor=recorder, clock=Clock(NOW))
+
+    # Then the worker ran one statement per step (savepoints are the test's transaction)
+    statements = [
+        " ".join(query["sql"].split()[:2])
+        for query in queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+    table = connection.ops.quote_name
+    expected = [
+        "SELECT t0.",  # the execution with its OLT, job, node and function
+        f"UPDATE {table('jobs_execution')}",  # started
+        f"UPDATE {table('jobs_snmpjobhost')}",  # the job host's last run
+        f"UPDATE {table('jobs_execution')}",  # succeeded
+        f"UPDATE {table('jobs_snmpjobhost')}",  # the job host's last success
+        f"UPDATE {table('jobs_snmpjobhost')}",  # chained jobs made due: none
+        *(["SELECT pg_advisory_xact_lock("] if connection.vendor == "postgresql" else []),
+        "SELECT kind,",  # the hand-over's claim: pending per kind
+        "WITH due",  # the OLT's next due job: none
+    ]
+    assert [s[: len(e)] for s, e in zip(statements, expected, strict=False)] == expected
+    assert len(statements) == len(expected)
+    assert recorder.dispatched == []
