@@ -65,12 +65,16 @@ def by_olt(rows: Iterable[Row]) -> dict[int, list[Row]]:
 def raw_lateness(rows: Iterable[Row], outside: Window | None = None) -> list[float]:
     """Start minus due, first attempts only (the original system's measure).
 
-    With ``outside``, jobs due inside the window are left out.
+    With ``outside``, jobs that were waiting at some moment of the window are left out: those
+    due in it, and those due before it that had not started when it began (a job waiting
+    behind an execution the kill lost waits for the reaper).
     """
     return [
         r.started - r.due
         for r in rows
-        if r.attempt == 1 and r.started is not None and not _inside(r.due, outside)
+        if r.attempt == 1
+        and r.started is not None
+        and not (outside is not None and r.due <= outside[1] and r.started >= outside[0])
     ]
 
 

@@ -462,7 +462,7 @@ def report(args, t0, end, kill_at, drained, processes, cpu, coordinator) -> None
         outage = (kill_at, kill_at + RESTART_AFTER + HEARTBEAT_TIMEOUT + 5)
         span = f"{stamp(outage[0])}..{stamp(outage[1])}"
         raw = measures.raw_lateness(rows, outside=outage)
-        line(f"  without due in {span}: raw", raw, PERCENTILES)
+        line(f"  without waiting in {span}: raw", raw, PERCENTILES)
         delays = measures.scheduling_delay(rows, outside=outage)
         line(f"  without ready in {span}: delay", delays, PERCENTILES)
     line("spacing of the 60 s job", measures.spacing(rows, 60), ("p50", "min", "p95", "max"))
