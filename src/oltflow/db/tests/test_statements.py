@@ -31,6 +31,20 @@ def fields_of(instance) -> dict:
     return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
 
 
+def related_rows(execution: Execution) -> list:
+    """The execution and every row PATHS reaches from it."""
+    job = execution.job_host.job
+    return [
+        execution,
+        execution.olt,
+        execution.job_host,
+        job,
+        job.node,
+        job.task_template,
+        job.task_template.function,
+    ]
+
+
 def test_loader_gives_every_field_of_every_related_row_like_select_related():
     pk = claimed_execution().pk
     expected = Execution.objects.select_related(*PATHS).get(pk=pk)
@@ -38,27 +52,10 @@ def test_loader_gives_every_field_of_every_related_row_like_select_related():
     with CaptureQueriesContext(connection) as queries:
         loaded = statements.Loader(Execution, *PATHS).get(pk)
         # Reaching every related row of the paths asks nothing more of the database.
-        rows = [
-            loaded,
-            loaded.olt,
-            loaded.job_host,
-            loaded.job_host.job,
-            loaded.job_host.job.node,
-            loaded.job_host.job.task_template,
-            loaded.job_host.job.task_template.function,
-        ]
+        rows = related_rows(loaded)
     assert len(queries) == 1
 
-    wanted = [
-        expected,
-        expected.olt,
-        expected.job_host,
-        expected.job_host.job,
-        expected.job_host.job.node,
-        expected.job_host.job.task_template,
-        expected.job_host.job.task_template.function,
-    ]
-    for got, want in zip(rows, wanted, strict=True):
+    for got, want in zip(rows, related_rows(expected), strict=True):
         assert type(got) is type(want)
         assert fields_of(got) == fields_of(want)
     assert loaded.job_host.job.node.parameters == {"duration_min": 0.5, "duration_max": 2}
