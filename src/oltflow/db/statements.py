@@ -18,7 +18,7 @@ from django.db import connection, models
 # Keyed by connection vendor and statement shape. Both only grow, to one entry per shape the
 # code uses; two threads building the same entry at once build the same value.
 _sql_cache: dict[tuple, str] = {}
-_join_cache: dict[tuple, list[_Join]] = {}
+_plan_cache: dict[tuple, tuple[list[_Join], str]] = {}
 
 
 def update(model: type[models.Model], where: Mapping[str, Any], **values: Any) -> int:
@@ -102,8 +102,7 @@ class Loader:
         self.paths = paths
 
     def get(self, pk: Any) -> models.Model | None:
-        joins = self._joins()
-        sql = _cached(("load", self.model, self.paths), lambda: self._sql(joins))
+        joins, sql = self._plan()
         with connection.cursor() as cursor:
             cursor.execute(sql, [self.model._meta.pk.get_db_prep_value(pk, connection)])
             row = cursor.fetchone()
@@ -131,11 +130,11 @@ class Loader:
             instances.append(instance)
         return instances[0]
 
-    def _joins(self) -> list[_Join]:
+    def _plan(self) -> tuple[list[_Join], str]:
         # The converters depend on the vendor (SQLite returns text for datetimes).
         key = (connection.vendor, self.model, self.paths)
-        joins = _join_cache.get(key)
-        if joins is None:
+        plan = _plan_cache.get(key)
+        if plan is None:
             joins = [self._join(self.model, "t0")]
             position: dict[str, int] = {"": 0}
             for path in self.paths:
@@ -152,8 +151,8 @@ class Loader:
                         position[step] = len(joins)
                         joins.append(join)
                     prefix = step
-            _join_cache[key] = joins
-        return joins
+            plan = _plan_cache[key] = (joins, self._sql(joins))
+        return plan
 
     @staticmethod
     def _join(model: type[models.Model], alias: str) -> _Join:
