@@ -9,7 +9,7 @@ shape once, then only adapt parameters and run it; what they return is what the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,13 +33,15 @@ def update(model: type[models.Model], where: Mapping[str, Any], **values: Any) -
     tests = [
         (meta.pk if name == "pk" else meta.get_field(name), value) for name, value in where.items()
     ]
-    shape = (
-        "update",
+    key = (
+        connection.vendor,
         model,
         tuple(values),
         tuple((field.name, len(value) if _is_many(value) else None) for field, value in tests),
     )
-    sql = _cached(shape, lambda: _update_sql(meta.db_table, sets, tests))
+    sql = _sql_cache.get(key)
+    if sql is None:
+        sql = _sql_cache[key] = _update_sql(meta.db_table, sets, tests)
     params = [
         field.get_db_prep_save(value, connection)
         for field, value in zip(sets, values.values(), strict=True)
@@ -68,14 +70,6 @@ def _update_sql(
         for field, value in tests
     )
     return f"UPDATE {quote(table)} SET {assignments} WHERE {conditions}"
-
-
-def _cached(shape: tuple, build: Callable[[], str]) -> str:
-    key = (connection.vendor, *shape)
-    sql = _sql_cache.get(key)
-    if sql is None:
-        sql = _sql_cache[key] = build()
-    return sql
 
 
 @dataclass
