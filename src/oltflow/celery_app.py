@@ -39,7 +39,8 @@ app.conf.update(
     task_default_queue=COORDINATOR_QUEUE,
     task_routes={TICK_TASK: {"queue": COORDINATOR_QUEUE}},
     # A message is acknowledged when its task ends, and a worker holds one message per process:
-    # a killed worker's message is not lost, and none waits behind a long execution.
+    # none waits behind a long execution. A killed worker's messages come back from Redis only
+    # after the visibility timeout (an hour); the coordinator's reaper sends them again sooner.
     task_acks_late=True,
     worker_prefetch_multiplier=1,
     # Outcomes live in Execution rows, not in a result backend.

@@ -1,7 +1,8 @@
 """The reaper: every execution ends, even when its worker vanished (invariant 2).
 
 Run at the start of every tick. One query finds the active executions with a problem; the
-healthy ones are never loaded, so a pass costs the same whatever the number of workers.
+healthy ones are never loaded, so a pass costs the same whatever the number of workers (a
+pass that finds a worker silent also reads the PENDING rows).
 
 - RUNNING without a heartbeat for HEARTBEAT_TIMEOUT_SECONDS (killed worker, lost host), or
   past its ``deadline_at`` (start + time limit + TIME_LIMIT_GRACE_SECONDS): INTERRUPTED with
@@ -12,9 +13,15 @@ healthy ones are never loaded, so a pass costs the same whatever the number of w
   killed worker or a restarted broker, and to a false alarm (a queue that was merely slow),
   which then costs one ignored message instead of an interrupted run. After the last
   dispatch the execution is released: INTERRUPTED, and its job host due again as before.
+- Every PENDING, when this pass found a worker silent: sent again at once, without waiting
+  for the dispatch timeout, because the silent worker may hold its message (a Celery worker
+  takes its next message before it can start it, and the broker gives an unacknowledged one
+  back only after its visibility timeout, an hour on Redis). It counts as one of the row's
+  REDISPATCHES; a row waiting in a live worker's queue gets one ignored duplicate.
 
-With the defaults a dead worker's OLT is free within 30 s plus one tick, and a lost message's
-OLT within two dispatch timeouts (120 s) plus one tick.
+With the defaults a dead worker's OLT is free within 30 s plus one tick. A message lost with
+a worker that was running an execution is sent again at that moment too; any other lost
+message's OLT is free within two dispatch timeouts (120 s) plus one tick.
 """
 
 from __future__ import annotations
@@ -66,52 +73,80 @@ def reap(now: datetime | None = None) -> Reaped:
     ).select_related("job_host__job__task_template")
 
     result = Reaped()
+    pending: list[Execution] = []
+    found_silent = False
     for execution in suspects:
-        if execution.status == ExecutionStatus.RUNNING:
-            reason = _running_problem(execution, now, heartbeat_timeout)
-            if reason is None:
-                continue
-            logger.warning(
-                "Reaping execution %s on OLT %s (job host %s): %s",
-                execution.pk,
-                execution.olt_id,
-                execution.job_host_id,
-                reason,
-            )
-            if finish_execution(
-                execution, ExecutionStatus.INTERRUPTED, now, error=reason, retryable=True
-            ):
-                result.interrupted.append(execution.pk)
+        if execution.status == ExecutionStatus.PENDING:
+            pending.append(execution)
             continue
+        reason = _running_problem(execution, now, heartbeat_timeout)
+        if reason is None:
+            continue
+        logger.warning(
+            "Reaping execution %s on OLT %s (job host %s): %s",
+            execution.pk,
+            execution.olt_id,
+            execution.job_host_id,
+            reason,
+        )
+        silent = _is_silent(execution, now, heartbeat_timeout)
+        if finish_execution(
+            execution, ExecutionStatus.INTERRUPTED, now, error=reason, retryable=True
+        ):
+            result.interrupted.append(execution.pk)
+            found_silent = found_silent or silent
 
+    if found_silent:
+        pending += _sent_since(sent_before)
+    for execution in pending:
         sent_at = execution.dispatched_at or execution.created_at
-        if now - sent_at <= dispatch_timeout:
-            continue
+        timed_out = now - sent_at > dispatch_timeout
         if execution.dispatch_count <= redispatches:
             if execution.redispatch(now):
                 logger.warning(
-                    "Execution %s on OLT %s not picked up %.0f s after dispatch; sending it "
-                    "again (dispatch %d)",
+                    "Execution %s on OLT %s %s, sent %.0f s ago; sending it again (dispatch %d)",
                     execution.pk,
                     execution.olt_id,
+                    "not picked up" if timed_out else "possibly lost with a dead worker",
                     (now - sent_at).total_seconds(),
                     execution.dispatch_count,
                 )
                 result.redispatched.append(_as_claimed(execution))
             continue
+        if not timed_out:
+            continue  # Its last dispatch still has time to be picked up.
         reason = f"not picked up after {execution.dispatch_count} dispatches"
         if release_execution(execution, now, reason):
             result.released.append(execution.pk)
     return result
 
 
+def _sent_since(moment: datetime) -> list[Execution]:
+    """The PENDING executions last sent at ``moment`` or later."""
+    return list(
+        Execution.objects.filter(status=ExecutionStatus.PENDING)
+        .filter(
+            Q(dispatched_at__gte=moment) | Q(dispatched_at__isnull=True, created_at__gte=moment)
+        )
+        .select_related("job_host__job__task_template")
+    )
+
+
+def _last_sign(execution: Execution) -> datetime:
+    return execution.heartbeat_at or execution.started_at or execution.created_at
+
+
+def _is_silent(execution: Execution, now: datetime, heartbeat_timeout: timedelta) -> bool:
+    return now - _last_sign(execution) > heartbeat_timeout
+
+
 def _running_problem(
     execution: Execution, now: datetime, heartbeat_timeout: timedelta
 ) -> str | None:
-    last_sign = execution.heartbeat_at or execution.started_at or execution.created_at
-    if now - last_sign > heartbeat_timeout:
+    if _is_silent(execution, now, heartbeat_timeout):
         worker = execution.worker or "unknown worker"
-        return f"no heartbeat for {(now - last_sign).total_seconds():.0f} s ({worker})"
+        silence = (now - _last_sign(execution)).total_seconds()
+        return f"no heartbeat for {silence:.0f} s ({worker})"
     if execution.deadline_at is not None and now > execution.deadline_at:
         return f"outlived its time limit of {execution.time_limit_seconds} s"
     return None

@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 
 import pytest
+import redis
 from django.utils import timezone
 
 from conftest import require_postgresql
@@ -157,6 +158,65 @@ def test_killed_worker_frees_its_olt_and_the_job_runs_again(catalog, spawn, cele
     ).exists()
     stuck = Execution.objects.filter(status__in=ACTIVE_STATUSES, created_at__lt=timezone.now())
     assert all(e.worker.startswith("second@") or e.status == "PENDING" for e in stuck)
+
+
+def test_a_message_held_by_a_killed_worker_is_sent_again_when_it_is_found_dead(
+    catalog, spawn, celery, options, broker_url
+):
+    # Given a worker running a 5 s job, frozen while it waits for its next message, and a
+    # dispatch timeout far beyond this test
+    options(DISPATCH_TIMEOUT_SECONDS=60.0)
+    five_seconds = {"duration_min": 5.0, "duration_max": 5.0}
+    victim = make_job(
+        catalog,
+        make_olt(catalog, "victim"),
+        "victim",
+        next_run_at=timezone.now(),
+        interval_seconds=3600,
+        parameters=five_seconds,
+    )
+    first = start_worker(spawn, celery, "first")
+    tick_until(
+        lambda: Execution.objects.filter(job_host=victim, status="RUNNING").exists(),
+        60,
+        "the victim to run",
+        first,
+    )
+    os.killpg(first.pid, signal.SIGSTOP)
+
+    # When a job comes due and the frozen worker takes its message from the queue
+    late = make_job(
+        catalog,
+        make_olt(catalog, "late"),
+        "late",
+        next_run_at=timezone.now(),
+        interval_seconds=3600,
+    )
+    tick(executor=CeleryExecutor())
+    queue = redis.Redis.from_url(broker_url)
+    deadline = time.monotonic() + 5
+    while queue.llen("get_main") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert queue.llen("get_main") == 0, "the frozen worker did not take the message"
+
+    # And the worker is killed, then another one starts
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(10)
+    killed_at = time.monotonic()
+    second = start_worker(spawn, celery, "second")
+
+    # Then the reaper, finding the first worker silent, sends the message again, and the job
+    # runs on the second worker long before the dispatch timeout
+    ran_at = tick_until(
+        lambda: Execution.objects.filter(job_host=late, status="SUCCESS").exists(),
+        30,
+        "the late job to run",
+        second,
+    )
+    assert ran_at - killed_at < 20
+    run = Execution.objects.get(job_host=late)
+    assert (run.attempt, run.dispatch_count) == (1, 2)
+    assert run.worker.startswith("second@")
 
 
 def test_the_task_template_time_limit_interrupts_a_celery_execution(catalog, spawn, celery):

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from oltflow.catalog.models import TaskTemplate
 from oltflow.coordinator.claim import claim_due
-from oltflow.coordinator.reaper import reap
+from oltflow.coordinator.reaper import Reaped, reap
 from oltflow.coordinator.tests.factories import NOW, make_fleet, make_job, make_olt
 from oltflow.jobs.choices import ExecutionStatus
 from oltflow.jobs.models import Execution, SnmpJobHost
@@ -60,6 +60,60 @@ def test_silent_worker_is_interrupted_and_its_job_retried(running, caplog):
     assert (host.retry_at, host.retry_attempt) == (now + timedelta(seconds=30), 2)
     [again] = claim_due(host.retry_at)
     assert (again.job_host_id, again.queue, again.attempt) == (host.pk, "get_retry", 2)
+
+
+def test_a_silent_worker_sends_the_pending_messages_again_at_once(
+    catalog, running, options, caplog
+):
+    # Given a worker silent since ON_GRID, and two PENDING executions sent 20 s later: one on
+    # its first dispatch (its message may be in the silent worker's hands), one already sent
+    # twice
+    options(HEARTBEAT_TIMEOUT_SECONDS=30, DISPATCH_TIMEOUT_SECONDS=60, REDISPATCHES=1)
+    host, execution = running
+    sent_at = ON_GRID + timedelta(seconds=20)
+    for name in ("first dispatch", "sent twice"):
+        make_job(catalog, make_olt(catalog, name), name, next_run_at=sent_at)
+    first, twice = sorted(claim_due(sent_at), key=lambda c: c.job_name)
+    assert Execution.objects.get(pk=twice.execution_id).redispatch(sent_at)
+
+    # While the worker is within its heartbeat timeout, the young PENDING rows wait
+    assert reap(ON_GRID + timedelta(seconds=29)) == Reaped()
+
+    # When the reaper finds the worker silent
+    with caplog.at_level(logging.WARNING, logger="oltflow.coordinator.reaper"):
+        result = reap(ON_GRID + timedelta(seconds=31))
+
+    # Then it sends again the one with a dispatch left, at once, and leaves the other to its
+    # dispatch timeout
+    assert result.interrupted == [execution.pk]
+    assert [c.execution_id for c in result.redispatched] == [first.execution_id]
+    assert result.released == []
+    assert f"Execution {first.execution_id} on OLT {first.olt_id} possibly lost" in caplog.text
+    states = Execution.objects.filter(pk__in=[first.execution_id, twice.execution_id])
+    assert sorted(states.values_list("status", "dispatch_count")) == [
+        (ExecutionStatus.PENDING, 2),
+        (ExecutionStatus.PENDING, 2),
+    ]
+    # And the next pass, with no silent worker left, sends nothing again
+    assert reap(ON_GRID + timedelta(seconds=32)) == Reaped()
+
+
+def test_an_execution_past_its_deadline_sends_no_pending_message_again(catalog, options):
+    # Given an execution past its deadline whose worker still beats, and a young PENDING one
+    options(HEARTBEAT_TIMEOUT_SECONDS=30, DISPATCH_TIMEOUT_SECONDS=60)
+    TaskTemplate.objects.filter(pk=catalog.task_templates["get"].pk).update(time_limit_seconds=10)
+    make_job(catalog, make_olt(catalog, "slow"), "slow", next_run_at=ON_GRID)
+    [slow] = claim_due(ON_GRID)
+    execution = Execution.objects.get(pk=slow.execution_id)
+    execution.start("slow-worker", ON_GRID, grace_seconds=0)
+    make_job(catalog, make_olt(catalog, "young"), "young", next_run_at=ON_GRID)
+    claim_due(ON_GRID + timedelta(seconds=10))
+    execution.beat(ON_GRID + timedelta(seconds=10))
+
+    # When the reaper ends the slow one, the worker is alive: nothing is sent again
+    result = reap(ON_GRID + timedelta(seconds=12))
+    assert result.interrupted == [execution.pk]
+    assert result.redispatched == []
 
 
 def test_execution_past_its_deadline_is_interrupted(catalog):
