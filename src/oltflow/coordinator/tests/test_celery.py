@@ -72,6 +72,34 @@ def tick_until(predicate, timeout, what, worker=None):
     raise AssertionError(f"timed out waiting for {what}\n{log[-4000:]}")
 
 
+def run_victim(catalog, spawn, env, seconds):
+    """A job of ``seconds`` on its own OLT, RUNNING on a worker named "first"."""
+    victim = make_job(
+        catalog,
+        make_olt(catalog, "victim"),
+        "victim",
+        next_run_at=timezone.now(),
+        interval_seconds=3600,
+        parameters={"duration_min": seconds, "duration_max": seconds},
+    )
+    first = start_worker(spawn, env, "first")
+    tick_until(
+        lambda: Execution.objects.filter(job_host=victim, status="RUNNING").exists(),
+        60,
+        "the victim to run",
+        first,
+    )
+    return victim, first
+
+
+def kill_and_replace(first, spawn, env):
+    """SIGKILL the worker's whole process group, then start a worker named "second"."""
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(10)
+    killed_at = time.monotonic()
+    return killed_at, start_worker(spawn, env, "second")
+
+
 def test_a_celery_worker_runs_executions_and_hands_over(catalog, spawn, celery):
     # Given an OLT with three quick jobs, and a worker on all execution queues
     olt = make_olt(catalog, "celery")
@@ -98,32 +126,15 @@ def test_killed_worker_frees_its_olt_and_the_job_runs_again(catalog, spawn, cele
     # Given an OLT whose 3 s job will be running when its worker is killed (1 s retry delay),
     # and another OLT with quick jobs every 2 s
     TaskTemplate.objects.filter(pk=catalog.task_templates["get"].pk).update(retry_delay_seconds=1)
-    now = timezone.now()
-    victim = make_job(
-        catalog,
-        make_olt(catalog, "victim"),
-        "victim",
-        "get",
-        next_run_at=now,
-        interval_seconds=3600,
-        parameters={"duration_min": 3.0, "duration_max": 3.0},
-    )
     bystander_olt = make_olt(catalog, "bystander")
     for n in range(3):
-        make_job(catalog, bystander_olt, f"quick {n}", "get", next_run_at=now, interval_seconds=2)
-    first = start_worker(spawn, celery, "first")
-    tick_until(
-        lambda: Execution.objects.filter(job_host=victim, status="RUNNING").exists(),
-        60,
-        "the victim to run",
-        first,
-    )
+        make_job(
+            catalog, bystander_olt, f"quick {n}", next_run_at=timezone.now(), interval_seconds=2
+        )
+    victim, first = run_victim(catalog, spawn, celery, 3.0)
 
     # When the worker's whole process group is killed in the middle of the execution
-    os.killpg(first.pid, signal.SIGKILL)
-    first.wait(10)
-    killed_at = time.monotonic()
-    second = start_worker(spawn, celery, "second")
+    killed_at, second = kill_and_replace(first, spawn, celery)
 
     # Then the reaper frees the OLT within the heartbeat timeout plus a tick
     freed_at = tick_until(
@@ -166,22 +177,7 @@ def test_a_message_held_by_a_killed_worker_is_sent_again_when_it_is_found_dead(
     # Given a worker running a 5 s job, frozen while it waits for its next message, and a
     # dispatch timeout far beyond this test
     options(DISPATCH_TIMEOUT_SECONDS=60.0)
-    five_seconds = {"duration_min": 5.0, "duration_max": 5.0}
-    victim = make_job(
-        catalog,
-        make_olt(catalog, "victim"),
-        "victim",
-        next_run_at=timezone.now(),
-        interval_seconds=3600,
-        parameters=five_seconds,
-    )
-    first = start_worker(spawn, celery, "first")
-    tick_until(
-        lambda: Execution.objects.filter(job_host=victim, status="RUNNING").exists(),
-        60,
-        "the victim to run",
-        first,
-    )
+    _, first = run_victim(catalog, spawn, celery, 5.0)
     os.killpg(first.pid, signal.SIGSTOP)
 
     # When a job comes due and the frozen worker takes its message from the queue
@@ -200,10 +196,7 @@ def test_a_message_held_by_a_killed_worker_is_sent_again_when_it_is_found_dead(
     assert queue.llen("get_main") == 0, "the frozen worker did not take the message"
 
     # And the worker is killed, then another one starts
-    os.killpg(first.pid, signal.SIGKILL)
-    first.wait(10)
-    killed_at = time.monotonic()
-    second = start_worker(spawn, celery, "second")
+    killed_at, second = kill_and_replace(first, spawn, celery)
 
     # Then the reaper, finding the first worker silent, sends the message again, and the job
     # runs on the second worker long before the dispatch timeout
