@@ -72,15 +72,23 @@ def tick_until(predicate, timeout, what, worker=None):
     raise AssertionError(f"timed out waiting for {what}\n{log[-4000:]}")
 
 
-def run_victim(catalog, spawn, env, seconds):
-    """A job of ``seconds`` on its own OLT, RUNNING on a worker named "first"."""
-    victim = make_job(
+def job_due_now(catalog, name, kind="get", **fields):
+    """An hourly job on an OLT of its own, both called ``name``, due now."""
+    return make_job(
         catalog,
-        make_olt(catalog, "victim"),
-        "victim",
+        make_olt(catalog, name),
+        name,
+        kind,
         next_run_at=timezone.now(),
         interval_seconds=3600,
-        parameters={"duration_min": seconds, "duration_max": seconds},
+        **fields,
+    )
+
+
+def run_victim(catalog, spawn, env, seconds):
+    """A job of ``seconds`` on its own OLT, RUNNING on a worker named "first"."""
+    victim = job_due_now(
+        catalog, "victim", parameters={"duration_min": seconds, "duration_max": seconds}
     )
     first = start_worker(spawn, env, "first")
     tick_until(
@@ -181,13 +189,7 @@ def test_a_message_held_by_a_killed_worker_is_sent_again_when_it_is_found_dead(
     os.killpg(first.pid, signal.SIGSTOP)
 
     # When a job comes due and the frozen worker takes its message from the queue
-    late = make_job(
-        catalog,
-        make_olt(catalog, "late"),
-        "late",
-        next_run_at=timezone.now(),
-        interval_seconds=3600,
-    )
+    late = job_due_now(catalog, "late")
     tick(executor=CeleryExecutor())
     queue = redis.Redis.from_url(broker_url)
     deadline = time.monotonic() + 5
@@ -217,14 +219,8 @@ def test_the_task_template_time_limit_interrupts_a_celery_execution(catalog, spa
     TaskTemplate.objects.filter(pk=catalog.task_templates["discovery"].pk).update(
         time_limit_seconds=1, max_retries=0
     )
-    host = make_job(
-        catalog,
-        make_olt(catalog, "too slow"),
-        "too slow",
-        "discovery",
-        next_run_at=timezone.now(),
-        interval_seconds=3600,
-        parameters={"duration_min": 5.0, "duration_max": 5.0},
+    host = job_due_now(
+        catalog, "too slow", "discovery", parameters={"duration_min": 5.0, "duration_max": 5.0}
     )
     worker = start_worker(spawn, celery, "limits")
 
